@@ -1,0 +1,105 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "shebao",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "shebao", targets: ["shebao"]),
+        .library(name: "Postgres", targets: ["Postgres"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C bridges: module maps and shim headers only.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "CSystem"),
+
+        // Database.
+        .target(name: "ConnectionPool", swiftSettings: swiftSettings),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                "ConnectionPool",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Migrations",
+            dependencies: ["Postgres", "Security", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EmbeddedPostgres",
+            dependencies: ["Postgres", "CSystem"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Security primitives from the system OpenSSL.
+        .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // Executables.
+        .executableTarget(
+            name: "shebao",
+            dependencies: [
+                "Postgres",
+                "Migrations",
+                "EmbeddedPostgres",
+                "CSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ShebaoBench",
+            dependencies: ["Postgres", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Test support and tests.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "EmbeddedPostgres"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ConnectionPoolTests", dependencies: ["ConnectionPool"], swiftSettings: swiftSettings),
+        .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "TestSupport", "CSystem"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MigrationsTests",
+            dependencies: ["Migrations", "Postgres", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ShebaoCLITests",
+            dependencies: ["TestSupport", "Postgres"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

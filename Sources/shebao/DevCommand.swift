@@ -1,0 +1,96 @@
+import ArgumentParser
+import CSystem
+import EmbeddedPostgres
+import Foundation
+import Migrations
+import Postgres
+
+/// `shebao dev`: everything for development in one command. Starts (or reuses) the embedded
+/// PostgreSQL cluster, migrates, creates the application's login role, prints how to reach it,
+/// and waits; Ctrl-C stops what it started.
+struct DevCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dev",
+        abstract: "Start an embedded PostgreSQL, migrate, and serve (development).",
+        discussion: "With DATABASE_URL set, uses that server instead of the embedded one."
+    )
+
+    @Option(help: "Folder of the embedded cluster.")
+    var dataDir: String = ".shebao/postgres"
+
+    @Option(help: "Port of the embedded cluster (default: the previous one, or a free one).")
+    var port: Int?
+
+    @Option(help: "Folder of NNNN_name.sql files.")
+    var sqlDir: String?
+
+    @Option(help: "Name of the database in the embedded cluster.")
+    var database: String = "shebao"
+
+    func run() throws {
+        csystem_line_buffer_stdout()
+        // Block the stop signals before any thread starts, so sigwait below receives them.
+        let stopSignals: [Int32] = [SIGINT, SIGTERM]
+        _ = stopSignals.withUnsafeBufferPointer { csystem_block_signals($0.baseAddress, Int32($0.count)) }
+        var startedCluster: EmbeddedPostgres?
+        do {
+            let migrations = try Migration.load(directory: try Environment.sqlDirectory(self.sqlDir))
+            if let url = Environment.value("DATABASE_URL") {
+                let configuration = try Environment.configuration(url: url, variable: "DATABASE_URL")
+                let migrationConfiguration = try Environment.value("MIGRATION_DATABASE_URL").map {
+                    try Environment.configuration(url: $0, variable: "MIGRATION_DATABASE_URL")
+                }
+                try self.migrate(migrations, configuration: migrationConfiguration ?? configuration)
+                let check = try Environment.connect(configuration)
+                check.close()
+                print("Using the PostgreSQL server of DATABASE_URL (\(configuration.redactedDescription)).")
+            } else {
+                let cluster = try EmbeddedPostgres(directory: self.dataDir)
+                let running = try cluster.start(port: self.port)
+                if running.didStart {
+                    startedCluster = cluster
+                }
+                let admin = try Environment.connect(running.configuration())
+                defer { admin.close() }
+                try DatabaseBootstrap.createDatabaseIfMissing(self.database, on: admin)
+                try self.migrate(migrations, configuration: running.configuration(database: self.database))
+                let appPassword = try cluster.storedValue("appPassword") ?? {
+                    let password = try EmbeddedPostgres.randomToken()
+                    try cluster.storeValue(password, for: "appPassword")
+                    return password
+                }()
+                try DatabaseBootstrap.ensureLoginRole("shebao_api", password: appPassword, memberOf: "shebao_app", on: admin)
+                let appURL = "postgresql://shebao_api:\(appPassword)@127.0.0.1:\(running.port)/\(self.database)"
+                print(
+                    """
+
+                    Shebao development environment
+                      PostgreSQL \(running.didStart ? "started" : "already running") (pid \(running.pid)), cluster in \(cluster.directory)
+                      application URL:  \(appURL)
+                      superuser URL:    \(running.url(database: self.database))
+                      psql:             psql '\(appURL)'
+                    The HTTP API and the scheduler start here once they exist; for now the database is ready.
+                    Press Ctrl-C to stop\(running.didStart ? " (the cluster stops too)" : "").
+                    """
+                )
+            }
+        } catch {
+            printError("shebao dev: \(describe(error))")
+            try? startedCluster?.stop()  // best effort: we are failing anyway
+            throw ExitCode.failure
+        }
+        let received = stopSignals.withUnsafeBufferPointer { csystem_wait_for_signal($0.baseAddress, Int32($0.count)) }
+        print("\nReceived signal \(received); stopping.")
+        if let cluster = startedCluster {
+            try cluster.stop()
+            print("PostgreSQL stopped.")
+        }
+    }
+
+    private func migrate(_ migrations: [Migration], configuration: PostgresConfiguration) throws {
+        let connection = try Environment.connect(configuration)
+        defer { connection.close() }
+        let report = try Migrator().migrate(migrations, on: connection) { print("applying \($0.fileName)") }
+        print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
+    }
+}

@@ -1,0 +1,92 @@
+import EmbeddedPostgres
+import Foundation
+public import Postgres
+
+/// What `make test` (scripts/test.sh) passes to the tests through the environment.
+public enum TestEnvironment {
+    /// Superuser URL of the throwaway cluster's `postgres` database.
+    public static var adminURL: String? { Self.value("SHEBAO_TEST_DATABASE_URL") }
+    /// The migrated template database that ``TestDatabase`` copies.
+    public static var template: String? { Self.value("SHEBAO_TEST_TEMPLATE") }
+    /// The built `shebao` executable, for end-to-end tests.
+    public static var shebaoExecutable: String? { Self.value("SHEBAO_BIN") }
+    /// The project's `sql/` folder.
+    public static var sqlDirectory: String? { Self.value("SHEBAO_SQL_DIR") }
+    /// The folder with the PostgreSQL server programs.
+    public static var binDirectory: String? { Self.value("SHEBAO_TEST_PG_BIN") }
+
+    /// Whether a database is there to test against (`make test` always provides one).
+    public static var hasDatabase: Bool { Self.adminURL != nil }
+
+    /// Connection settings for the admin URL.
+    public static func adminConfiguration() throws -> PostgresConfiguration {
+        guard let url = Self.adminURL else {
+            throw TestSetupError("SHEBAO_TEST_DATABASE_URL is not set: run the tests with `make test`")
+        }
+        return try PostgresConfiguration(url: url)
+    }
+
+    private static func value(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+/// A database of its own for one test or suite, on the throwaway cluster: created empty or as a
+/// copy of the migrated template, and dropped by ``drop()``.
+public final class TestDatabase: Sendable {
+    /// The database's name.
+    public let name: String
+    /// Superuser settings for it.
+    public let configuration: PostgresConfiguration
+
+    private init(name: String, configuration: PostgresConfiguration) {
+        self.name = name
+        self.configuration = configuration
+    }
+
+    /// Creates a database named after `label` plus a random suffix.
+    ///
+    /// - Parameter migrated: copy the migrated template (default) or start empty.
+    public static func create(_ label: String = "test", migrated: Bool = true) throws -> TestDatabase {
+        let admin = try TestEnvironment.adminConfiguration()
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let name = "t_\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(suffix)"
+        let template = migrated ? (TestEnvironment.template ?? "template0") : "template0"
+        let connection = try PostgresConnection.connect(admin)
+        defer { connection.close() }
+        try DatabaseBootstrap.createDatabaseIfMissing(name, template: template, on: connection)
+        return TestDatabase(name: name, configuration: admin.withDatabase(name))
+    }
+
+    /// Opens a superuser connection to this database.
+    public func connect() throws -> PostgresConnection {
+        try PostgresConnection.connect(self.configuration)
+    }
+
+    /// Runs `body` with a fresh connection that is closed afterwards.
+    public func withConnection<R>(_ body: (PostgresConnection) throws -> R) throws -> R {
+        let connection = try self.connect()
+        defer { connection.close() }
+        return try body(connection)
+    }
+
+    /// Drops the database (ending its sessions).
+    public func drop() {
+        guard let admin = try? TestEnvironment.adminConfiguration(), let connection = try? PostgresConnection.connect(admin)
+        else {
+            return
+        }
+        defer { connection.close() }
+        try? DatabaseBootstrap.dropDatabaseIfExists(self.name, on: connection)  // best effort: the cluster is thrown away anyway
+    }
+}
+
+/// The test environment is not set up.
+public struct TestSetupError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
