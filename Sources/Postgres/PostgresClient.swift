@@ -44,6 +44,7 @@ public final class PostgresClient: Sendable {
     ///
     /// - Returns: what `body` returns from the attempt that committed.
     /// - Throws: the last error when attempts run out, or the first error that is not transient.
+    @discardableResult
     public func withTransaction<R>(
         isolation: IsolationLevel = .readCommitted,
         readOnly: Bool = false,

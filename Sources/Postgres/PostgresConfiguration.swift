@@ -1,4 +1,5 @@
 internal import CLibPQ
+import Foundation
 
 /// How to reach a PostgreSQL server: a URL or libpq keyword/value settings, passed to
 /// `PQconnectdbParams` as arrays, never spliced into a connection string.
@@ -38,7 +39,7 @@ public struct PostgresConfiguration: Sendable {
         if let failure = secrets.failure {
             throw PostgresError(
                 code: .invalidConfiguration,
-                message: Redaction.scrub(failure, secrets: secrets.passwords + [url])
+                message: Redaction.scrub(failure, secrets: Redaction.passwordCandidates(in: url) + [url])
             )
         }
         self.url = url
@@ -69,7 +70,7 @@ public struct PostgresConfiguration: Sendable {
     var secrets: [String] {
         var secrets = self.parameters.filter { $0.keyword == "password" }.map(\.value)
         if let url = self.url {
-            secrets += Self.parse(url).passwords
+            secrets += Self.parse(url).passwords + Redaction.passwordCandidates(in: url)
         }
         return secrets.filter { !$0.isEmpty }
     }
@@ -168,6 +169,29 @@ enum Redaction {
             text = text.replacingAll(secret, with: "***")
         }
         return Self.scrubPasswordPatterns(text)
+    }
+
+    /// What may be a password in a URL or keyword string that libpq could not parse: the part
+    /// between `user:` and `@`, and the value after `password=`, percent-decoded or not.
+    static func passwordCandidates(in conninfo: String) -> [String] {
+        var candidates: [String] = []
+        if let scheme = conninfo.firstRange(of: "://") {
+            let rest = conninfo[scheme.upperBound...]
+            if let at = rest.lastIndex(of: "@"), let colon = rest[..<at].firstIndex(of: ":") {
+                let raw = String(rest[rest.index(after: colon)..<at])
+                candidates.append(raw)
+                if let decoded = raw.removingPercentEncoding, decoded != raw {
+                    candidates.append(decoded)
+                }
+            }
+        }
+        var remaining = Substring(conninfo)
+        while let range = remaining.firstRange(of: "password=") {
+            remaining = remaining[range.upperBound...]
+            let end = remaining.firstIndex(where: { $0 == " " || $0 == "&" }) ?? remaining.endIndex
+            candidates.append(String(remaining[..<end]).trimmingCharacters(in: ["'"]))
+        }
+        return candidates.filter { !$0.isEmpty }
     }
 
     private static func scrubPasswordPatterns(_ text: String) -> String {

@@ -181,6 +181,7 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
     /// - Returns: what `body` returns.
     /// - Throws: what `body` throws (after rolling back), or the `BEGIN`/`COMMIT` failure. A body
     ///   that swallowed a statement error leaves the transaction aborted: committing it throws.
+    @discardableResult
     public func withTransaction<R>(
         isolation: IsolationLevel = .readCommitted,
         readOnly: Bool = false,
@@ -223,14 +224,14 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
         guard let handle = self.handle, !self.isBroken, PQstatus(handle) == CONNECTION_OK else {
             return false
         }
-        // An idle connection has nothing to read. If it has, the server sent a FATAL (a
-        // shutdown, a terminated backend) and probably closed the socket: consume it and see.
+        // An idle connection has nothing to read. If it has, the server sent something unasked:
+        // almost always a FATAL before closing the socket (a shutdown, a terminated backend).
+        // Telling that apart from a rare harmless message is not worth it: a new connection
+        // costs a few milliseconds, a broken one a failed request.
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        if poll(&descriptor, 1, 0) > 0 {
-            if PQconsumeInput(handle) == 0 || PQstatus(handle) != CONNECTION_OK {
-                self.isBroken = true
-                return false
-            }
+        if poll(&descriptor, 1, 0) != 0 {
+            self.isBroken = true
+            return false
         }
         return true
     }

@@ -1,6 +1,7 @@
 import ConnectionPool
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 private final class FakeConnection: PoolableConnection {

@@ -1,5 +1,6 @@
 import EmbeddedPostgres
 import Foundation
+import Synchronization
 public import Postgres
 
 /// What `make test` (scripts/test.sh) passes to the tests through the environment.
@@ -58,6 +59,21 @@ public final class TestDatabase: Sendable {
         try DatabaseBootstrap.createDatabaseIfMissing(name, template: template, on: connection)
         return TestDatabase(name: name, configuration: admin.withDatabase(name))
     }
+
+    /// One database shared by the tests of this process that need no isolation of their own
+    /// (they use temporary tables or none). Created at first use; the cluster is thrown away.
+    public static func shared() throws -> TestDatabase {
+        try Self.sharedDatabase.withLock { database in
+            if let database {
+                return database
+            }
+            let created = try TestDatabase.create("shared")
+            database = created
+            return created
+        }
+    }
+
+    private static let sharedDatabase = Mutex<TestDatabase?>(nil)
 
     /// Opens a superuser connection to this database.
     public func connect() throws -> PostgresConnection {
