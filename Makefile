@@ -1,5 +1,5 @@
 # An index of commands; the logic lives in scripts/ and the shebao executable.
-.PHONY: run test build bench-db clean-data
+.PHONY: run test build soundness bench-db bench-http fuzz clean-data
 
 run:        ## install what is missing, build, start PostgreSQL (embedded) and the server
 	scripts/run.sh
@@ -10,8 +10,17 @@ test:       ## every test, against a throwaway PostgreSQL cluster
 build:      ## build everything (debug)
 	swift build --build-tests
 
+soundness:  ## formatting and repository hygiene (also the first step of make test)
+	scripts/soundness.sh
+
 bench-db:   ## the Swift PostgreSQL client against pgbench, same cluster, same run
 	scripts/bench-db.sh
+
+bench-http: ## the HTTP server against Hummingbird 2 and nginx (/plaintext, /json) and pgbench (/db)
+	scripts/bench-http.sh
+
+fuzz:       ## the HTTP/1.1 parser under libFuzzer (FUZZ_SECONDS, default 600)
+	scripts/fuzz.sh
 
 clean-data: ## stop and delete the embedded development cluster
 	swift run shebao cluster stop --dir .shebao/postgres --remove

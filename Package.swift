@@ -33,8 +33,11 @@ let package = Package(
         ),
         .target(name: "CSystem"),
 
+        // Threads: a mutex with condition variables that wait against the monotonic clock.
+        .target(name: "Locks", swiftSettings: swiftSettings),
+
         // Database.
-        .target(name: "ConnectionPool", swiftSettings: swiftSettings),
+        .target(name: "ConnectionPool", dependencies: ["Locks"], swiftSettings: swiftSettings),
         .target(
             name: "Postgres",
             dependencies: [
@@ -55,6 +58,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Transport: HTTP/1.1 parsing and serialization (pure), TLS through the system OpenSSL.
+        .target(name: "HTTP1", swiftSettings: swiftSettings),
+        .target(name: "TLS", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        .target(
+            name: "HTTPServer",
+            dependencies: ["CSystem", "HTTP1", "TLS", "Locks", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // Application.
+        .target(
+            name: "API",
+            dependencies: ["HTTPServer", "HTTP1", "Postgres", "ConnectionPool"],
+            swiftSettings: swiftSettings
+        ),
+
         // Security primitives from the system OpenSSL.
         .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
@@ -66,6 +86,10 @@ let package = Package(
                 "Migrations",
                 "EmbeddedPostgres",
                 "CSystem",
+                "HTTPServer",
+                "API",
+                "TLS",
+                "ConnectionPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,7 +97,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "ShebaoBench",
-            dependencies: ["Postgres", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "Postgres",
+                "ConnectionPool",
+                "API",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -84,7 +113,18 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ConnectionPoolTests", dependencies: ["ConnectionPool", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConnectionPoolTests",
+            dependencies: ["ConnectionPool", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", "HTTP1", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresTests",

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # make bench-db: the Swift client against pgbench, same statements, same throwaway cluster, same run.
 #
-# Statements (as ../shared/bench/pg-baseline): a point SELECT by primary key and a small INSERT,
+# Statements (those of the pg-baseline anchor): a point SELECT by primary key and a small INSERT,
 # each in autocommit, as prepared statements; at 1, 8 and 16 concurrent clients. Prints a table
 # of transactions (SELECT+INSERT pairs) per second and the ratio client / pgbench.
 # Options via environment: BENCH_SECONDS (default 15), BENCH_ROUNDS (default 3), BENCH_CLIENTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 scripts/install-deps.sh
 swift build -c release --product shebao
@@ -17,18 +18,8 @@ seconds=${BENCH_SECONDS:-15}
 rounds=${BENCH_ROUNDS:-3}
 clients=${BENCH_CLIENTS:-"1 8 16"}
 
-cluster=$(mktemp -d "${TMPDIR:-/tmp}/shebao-bench.XXXXXX")
-chmod 755 "$cluster"
-cleanup() {
-    "$bin/shebao" cluster stop --dir "$cluster/pg" --remove || true
-    rm -rf "$cluster"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-eval "$("$bin/shebao" cluster start --dir "$cluster/pg" --set max_connections=100)"
+start_throwaway_cluster "$bin" bench --set max_connections=100
 url=$SHEBAO_PG_URL
-psql_admin() { "$SHEBAO_PG_BIN/psql" "$url" -X -q -v ON_ERROR_STOP=1 "$@"; }
 pgbench_bin=$(command -v pgbench || echo "$SHEBAO_PG_BIN/pgbench")
 
 psql_admin <<'SQL'
@@ -41,21 +32,26 @@ INSERT INTO bench_item SELECT g, 'item-' || g, (g * 37) % 10000 FROM generate_se
 VACUUM ANALYZE bench_item;
 SQL
 
-script=$cluster/pair.sql
+script=$THROWAWAY_DIR/pair.sql
 cat > "$script" <<'SQL'
 \set id random(1, 10000)
 SELECT id, name, price_cents FROM bench_item WHERE id = :id;
 INSERT INTO bench_event (item_id, kind) VALUES (:id, 'view');
 SQL
 
-results=$cluster/results.tsv
+results=$THROWAWAY_DIR/results.tsv
 for c in $clients; do
-    j=$(( c < 2 ? 1 : 2 ))
     for r in $(seq 1 "$rounds"); do
-        # Alternate the two within each round so drift on a noisy machine hits both alike.
-        tps=$("$pgbench_bin" "$url" -n -M prepared -c "$c" -j "$j" -T "$seconds" -f "$script" 2>/dev/null \
-            | awk '/^tps = / { print $3 }')
-        echo -e "pgbench\t$c\t$r\t$tps" >> "$results"
+        # Alternate the three within each round so drift on a noisy machine hits all alike.
+        # pgbench twice: one thread per connection (the Swift client's model: a handler thread
+        # blocks on its connection) and pg-baseline's two threads multiplexing the connections.
+        for j in "$c" 2; do
+            [ "$j" -gt "$c" ] && continue
+            tps=$("$pgbench_bin" "$url" -n -M prepared -c "$c" -j "$j" -T "$seconds" -f "$script" 2>/dev/null \
+                | awk '/^tps = / { print $3 }')
+            echo -e "pgbench-j$j\t$c\t$r\t$tps" >> "$results"
+            psql_admin -c "TRUNCATE bench_event"
+        done
         tps=$("$bin/ShebaoBench" --url "$url" --clients "$c" --seconds "$seconds")
         echo -e "swift\t$c\t$r\t$tps" >> "$results"
         psql_admin -c "TRUNCATE bench_event"
@@ -66,13 +62,18 @@ python3 - "$results" "$seconds" "$rounds" <<'PY'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    who, c, r, tps = line.split("\t")
+    who, c, r, tps = line.rstrip("\n").split("\t")
+    if who.startswith("pgbench-j"):
+        who = "pgbench-same" if who == f"pgbench-j{c}" else "pgbench-j2"
     rows[(who, int(c))].append(float(tps))
-print(f"SELECT+INSERT pairs per second, prepared statements, {sys.argv[2]} s x {sys.argv[3]} rounds, median (runs)")
-print(f"{'clients':>7}  {'pgbench':>10}  {'swift':>10}  {'ratio':>6}   runs pgbench | swift")
+print(f"SELECT+INSERT pairs per second (prepared, autocommit), {sys.argv[2]} s x {sys.argv[3]} rounds; medians")
+print("pgbench -j N: one thread per connection, as the Swift client; pgbench -j 2: two threads multiplexing")
+print(f"{'clients':>7}  {'swift':>8}  {'pgb -j N':>8}  {'ratio':>5}  {'pgb -j 2':>8}  {'ratio':>5}   runs swift | -j N | -j 2")
 for c in sorted({c for _, c in rows}):
-    p, s = rows[("pgbench", c)], rows[("swift", c)]
-    mp, ms = statistics.median(p), statistics.median(s)
-    print(f"{c:>7}  {mp:>10.0f}  {ms:>10.0f}  {ms / mp:>6.2f}   "
-          + " ".join(f"{x:.0f}" for x in p) + " | " + " ".join(f"{x:.0f}" for x in s))
+    s, p, q = rows[("swift", c)], rows[("pgbench-same", c)], rows.get(("pgbench-j2", c), [])
+    ms, mp = statistics.median(s), statistics.median(p)
+    mq = statistics.median(q) if q else mp
+    fmt = lambda xs: " ".join(f"{x:.0f}" for x in xs)
+    print(f"{c:>7}  {ms:>8.0f}  {mp:>8.0f}  {ms / mp:>5.2f}  {mq:>8.0f}  {ms / mq:>5.2f}   "
+          f"{fmt(s)} | {fmt(p)} | {fmt(q) if q else '(same)'}")
 PY

@@ -8,31 +8,22 @@
 # 5. stops the cluster and deletes the folder, whatever happened; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 scripts/install-deps.sh
+scripts/soundness.sh
 swift build --build-tests -Xswiftc -warnings-as-errors
 bin=$(swift build --show-bin-path)
 
-cluster=$(mktemp -d "${TMPDIR:-/tmp}/shebao-test.XXXXXX")
-chmod 755 "$cluster"
-cleanup() {
-    "$bin/shebao" cluster stop --dir "$cluster/pg" --remove || true
-    rm -rf "$cluster"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
 # Durability is not what these tests measure: skip fsync to keep them quick.
-eval "$("$bin/shebao" cluster start --dir "$cluster/pg" \
-    --set fsync=off --set synchronous_commit=off --set full_page_writes=off --set max_connections=300)"
+start_throwaway_cluster "$bin" test \
+    --set fsync=off --set synchronous_commit=off --set full_page_writes=off --set max_connections=300
 export SHEBAO_TEST_DATABASE_URL="$SHEBAO_PG_URL"
-export SHEBAO_TEST_CLUSTER_DIR="$cluster/pg"
 export SHEBAO_TEST_PG_BIN="$SHEBAO_PG_BIN"
 export SHEBAO_BIN="$bin/shebao"
 export SHEBAO_SQL_DIR="$PWD/sql"
 
 # The template every test database is copied from: all migrations applied once.
-psql_admin() { "$SHEBAO_PG_BIN/psql" "$SHEBAO_PG_URL" -X -q -v ON_ERROR_STOP=1 "$@"; }
 psql_admin -c "CREATE DATABASE shebao_template"
 "$bin/shebao" migrate --database-url "${SHEBAO_PG_URL%/postgres}/shebao_template" >/dev/null
 export SHEBAO_TEST_TEMPLATE=shebao_template

@@ -1,3 +1,5 @@
+import Locks
+
 /// A bounded, blocking pool of connections for threads that may block (handler threads, the
 /// scheduler), never for an event-loop thread.
 ///
@@ -78,7 +80,7 @@ public final class ConnectionPool<Connection: PoolableConnection>: Sendable {
     /// Takes a connection, waiting up to `timeout`.
     public func acquire(timeout: Duration) throws -> Connection {
         let started = ContinuousClock.now
-        let deadline = ConditionLock.deadline(after: timeout)
+        let deadline = Deadline(after: timeout)
         while true {
             let action = self.lock.withLock { self.state.acquireRequested() }
             switch action {
@@ -190,7 +192,7 @@ public final class ConnectionPool<Connection: PoolableConnection>: Sendable {
     }
 
     private func waitForWakeUp(
-        deadline: ConditionLock.TimeSpec,
+        deadline: Deadline,
         started: ContinuousClock.Instant
     ) throws -> PoolStateMachine<Connection>.WakeUp {
         self.lock.lock()

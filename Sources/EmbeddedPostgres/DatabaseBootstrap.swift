@@ -37,8 +37,11 @@ public enum DatabaseBootstrap {
 
     /// Drops `name` if it exists, ending its sessions first.
     public static func dropDatabaseIfExists(_ name: String, on connection: PostgresConnection) throws {
-        let statement = try connection.query("SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1::text)", [name])
-            .single().decode(0, as: String.self)
+        let statement = try connection.query(
+            "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1::text)",
+            [name]
+        )
+        .single().decode(0, as: String.self)
         try connection.execute(unsafeScript: statement)
     }
 

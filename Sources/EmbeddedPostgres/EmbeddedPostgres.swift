@@ -3,7 +3,7 @@ import Foundation
 public import Postgres
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A PostgreSQL cluster that lives in a folder of its own, for development and tests.
@@ -76,7 +76,8 @@ public struct EmbeddedPostgres: Sendable {
     public static func locateBinaries() throws -> String {
         let fileManager = FileManager.default
         func hasServer(_ folder: String) -> Bool {
-            fileManager.isExecutableFile(atPath: folder + "/initdb") && fileManager.isExecutableFile(atPath: folder + "/pg_ctl")
+            fileManager.isExecutableFile(atPath: folder + "/initdb")
+                && fileManager.isExecutableFile(atPath: folder + "/pg_ctl")
         }
         if let folder = ProcessInfo.processInfo.environment["PG_BIN"], hasServer(folder) {
             return folder
@@ -90,7 +91,8 @@ public struct EmbeddedPostgres: Sendable {
             }
         }
         let versions = (try? fileManager.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        for version in versions.compactMap(Int.init).sorted(by: >) where hasServer("/usr/lib/postgresql/\(version)/bin") {
+        for version in versions.compactMap(Int.init).sorted(by: >) where hasServer("/usr/lib/postgresql/\(version)/bin")
+        {
             return "/usr/lib/postgresql/\(version)/bin"
         }
         throw EmbeddedPostgresError(
@@ -126,7 +128,13 @@ public struct EmbeddedPostgres: Sendable {
         }
         var state = try self.initializeIfNeeded()
         if let pid = self.runningPID {
-            return Running(port: state.port, superuser: "postgres", superuserPassword: state.superuserPassword, didStart: false, pid: pid)
+            return Running(
+                port: state.port,
+                superuser: "postgres",
+                superuserPassword: state.superuserPassword,
+                didStart: false,
+                pid: pid
+            )
         }
         var port = requestedPort ?? state.port
         if requestedPort == nil, !Self.isPortFree(port) {
@@ -146,12 +154,21 @@ public struct EmbeddedPostgres: Sendable {
         }
         let output = try ProcessRunner.run(
             self.binDirectory + "/pg_ctl",
-            ["-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "60", "-o", options.joined(separator: " "), "start"]
+            [
+                "-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "60", "-o", options.joined(separator: " "),
+                "start",
+            ]
         )
         guard output.status == 0, let pid = self.runningPID else {
             throw EmbeddedPostgresError("PostgreSQL did not start:\n\(output.text)\n\(self.logTail())")
         }
-        return Running(port: port, superuser: "postgres", superuserPassword: state.superuserPassword, didStart: true, pid: pid)
+        return Running(
+            port: port,
+            superuser: "postgres",
+            superuserPassword: state.superuserPassword,
+            didStart: true,
+            pid: pid
+        )
     }
 
     /// Stops the server with a fast shutdown (SIGINT to the postmaster by its own PID) and waits
@@ -210,7 +227,12 @@ public struct EmbeddedPostgres: Sendable {
         )
         let password = try Self.randomToken()
         let passwordFile = self.runDirectory + "/initdb-password"
-        guard fileManager.createFile(atPath: passwordFile, contents: Data(password.utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            fileManager.createFile(
+                atPath: passwordFile,
+                contents: Data(password.utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
         else {
             throw EmbeddedPostgresError("cannot write \(passwordFile)")
         }
@@ -264,7 +286,12 @@ public struct EmbeddedPostgres: Sendable {
 
     private func saveState(_ state: State) throws {
         let data = try JSONEncoder().encode(state)
-        guard FileManager.default.createFile(atPath: self.stateFile, contents: data, attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: self.stateFile,
+                contents: data,
+                attributes: [.posixPermissions: 0o600]
+            )
         else {
             throw EmbeddedPostgresError("cannot write \(self.stateFile)")
         }
@@ -293,7 +320,8 @@ public struct EmbeddedPostgres: Sendable {
         guard count == 32 else {
             throw EmbeddedPostgresError("getrandom failed")
         }
-        return bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+            .joined()
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's choice).
@@ -306,7 +334,9 @@ public struct EmbeddedPostgres: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else { throw EmbeddedPostgresError("bind() failed") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -325,7 +355,9 @@ public struct EmbeddedPostgres: Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         return bound == 0
     }

@@ -1,7 +1,8 @@
+import CSystem
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the PostgreSQL server programs, as the `postgres` OS user when this process is root
@@ -40,20 +41,15 @@ struct ProcessRunner: Sendable {
         // The child gets the write end as stdout and stderr only, through dup2.
         _ = fcntl(pipeFDs[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(pipeFDs[1], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 2)
-        var pid: pid_t = 0
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
-        let rc = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        let from: [Int32] = [-1, pipeFDs[1], pipeFDs[1]]
+        let to: [Int32] = [0, 1, 2]
+        let pid = csystem_spawn(argv[0], cArguments, environ, from, to, 3)
         close(pipeFDs[1])
-        guard rc == 0 else {
+        guard pid > 0 else {
             close(pipeFDs[0])
-            throw EmbeddedPostgresError("cannot start \(argv[0]): \(String(cString: strerror(rc)))")
+            throw EmbeddedPostgresError("cannot start \(argv[0]): \(String(cString: strerror(-pid)))")
         }
         // Read to the end before waiting, so a chatty program cannot fill the pipe and stall.
         var output: [UInt8] = []

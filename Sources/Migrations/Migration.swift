@@ -44,7 +44,11 @@ public struct Migration: Sendable, Equatable {
                 throw MigrationError(code: .directoryUnreadable, fileName: fileName)
             }
             if let other = migrations.first(where: { $0.version == version }) {
-                throw MigrationError(code: .duplicateVersion, version: version, fileName: "\(other.fileName), \(fileName)")
+                throw MigrationError(
+                    code: .duplicateVersion,
+                    version: version,
+                    fileName: "\(other.fileName), \(fileName)"
+                )
             }
             migrations.append(Migration(version: version, name: name, fileName: fileName, sql: sql))
         }
@@ -116,7 +120,8 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
         case .duplicateVersion:
             return "two migration files share the number \(self.version ?? 0): \(file)"
         case .checksumMismatch:
-            return "migration \(file) was changed after it was applied; add a new migration instead of editing an applied one"
+            return
+                "migration \(file) was changed after it was applied; add a new migration instead of editing an applied one"
         case .missingFile:
             return "migration \(self.version ?? 0) (\(file)) is recorded as applied but its file is missing"
         case .outOfOrder:

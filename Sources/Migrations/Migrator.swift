@@ -35,7 +35,8 @@ public struct Migrator: Sendable {
     ) throws -> Report {
         try connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
         defer {
-            _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])  // best effort: the lock dies with the session anyway
+            // best effort: the lock dies with the session anyway
+            _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey])
         }
         try connection.execute(
             unsafeScript: """
@@ -61,7 +62,8 @@ public struct Migrator: Sendable {
                 try connection.withTransaction { tx in
                     try tx.execute(unsafeScript: migration.sql)
                     let elapsed = ContinuousClock.now - started
-                    let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+                    let milliseconds =
+                        elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
                     // A file may SET ROLE for its own objects; the record is written as the migrator.
                     try tx.execute(unsafeScript: "RESET ROLE")
                     try tx.execute(
@@ -70,7 +72,12 @@ public struct Migrator: Sendable {
                     )
                 }
             } catch {
-                throw MigrationError(code: .failed, version: migration.version, fileName: migration.fileName, underlying: error)
+                throw MigrationError(
+                    code: .failed,
+                    version: migration.version,
+                    fileName: migration.fileName,
+                    underlying: error
+                )
             }
             report.applied.append(migration)
         }
@@ -84,7 +91,8 @@ public struct Migrator: Sendable {
             return [:]
         }
         var applied: [Int: (name: String, checksum: String)] = [:]
-        for row in try connection.query("SELECT version, name, checksum FROM public.shebao_migration ORDER BY version") {
+        for row in try connection.query("SELECT version, name, checksum FROM public.shebao_migration ORDER BY version")
+        {
             applied[try row.decode(0)] = (try row.decode(1), try row.decode(2))
         }
         return applied
@@ -98,7 +106,8 @@ public struct Migrator: Sendable {
                 throw MigrationError(
                     code: .missingFile,
                     version: version,
-                    fileName: "\(String(repeating: "0", count: max(0, 4 - String(version).count)))\(version)_\(record.name).sql"
+                    fileName:
+                        "\(String(repeating: "0", count: max(0, 4 - String(version).count)))\(version)_\(record.name).sql"
                 )
             }
             guard file.checksum == record.checksum else {

@@ -1,7 +1,7 @@
 public import ConnectionPool
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The process's way to the database: a bounded pool of ``PostgresConnection``s with the

@@ -166,7 +166,7 @@ enum Redaction {
     static func scrub(_ message: String, secrets: [String]) -> String {
         var text = message
         for secret in secrets where !secret.isEmpty && secret.count < text.count + 1 {
-            text = text.replacingAll(secret, with: "***")
+            text = text.replacing(secret, with: "***")
         }
         return Self.scrubPasswordPatterns(text)
     }
@@ -229,17 +229,5 @@ extension String {
             text.removeLast()
         }
         return text
-    }
-
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var result = ""
-        var rest = Substring(self)
-        while let range = rest.firstRange(of: target) {
-            result += rest[..<range.lowerBound]
-            result += replacement
-            rest = rest[range.upperBound...]
-        }
-        return result + rest
     }
 }

@@ -2,7 +2,7 @@ internal import CLibPQ
 public import ConnectionPool
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One libpq connection in blocking mode, for threads that may block (handler threads, the
@@ -23,7 +23,7 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
     static let statementCacheCapacity = 256
 
     private var handle: OpaquePointer?
-    private var statementNames: [String: String] = [:]
+    private var statementNames: [Int: String] = [:]
     private var nextStatementNumber = 0
     private let secrets: [String]
     /// Can transition from `false` to `true` only.
@@ -109,17 +109,8 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
     public func query(_ sql: String, _ binds: [(any PostgresEncodable)?] = []) throws -> PostgresRows {
         let handle = try self.liveHandle()
         let buffer = try BindBuffer(binds)
-        let result = buffer.withValuePointers { values in
-            buffer.types.withUnsafeBufferPointer { types in
-                buffer.lengths.withUnsafeBufferPointer { lengths in
-                    buffer.formats.withUnsafeBufferPointer { formats in
-                        PQexecParams(
-                            handle, sql, buffer.count, types.baseAddress, values, lengths.baseAddress,
-                            formats.baseAddress, 0
-                        )
-                    }
-                }
-            }
+        let result = buffer.withCArrays { types, values, lengths, formats in
+            PQexecParams(handle, sql, buffer.count, types, values, lengths, formats, 0)
         }
         return try self.check(result)
     }
@@ -206,7 +197,11 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
         }
         let commit = try self.check(PQexec(handle, "COMMIT"))
         guard commit.commandTag == "COMMIT" else {
-            throw PostgresError(code: .server, sqlState: .inFailedSQLTransaction, message: "the transaction was rolled back")
+            throw PostgresError(
+                code: .server,
+                sqlState: .inFailedSQLTransaction,
+                message: "the transaction was rolled back"
+            )
         }
         return value
     }
@@ -267,7 +262,7 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
     private func executePrepared(_ statement: PreparedStatement, _ buffer: BindBuffer) throws -> PostgresRows {
         let handle = try self.liveHandle()
         let name: String
-        if let known = self.statementNames[statement.sql] {
+        if let known = self.statementNames[statement.id] {
             name = known
         } else {
             if self.statementNames.count >= Self.statementCacheCapacity {
@@ -276,18 +271,14 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
             }
             name = "shebao_\(self.nextStatementNumber)"
             self.nextStatementNumber += 1
-            let prepared = buffer.types.withUnsafeBufferPointer { types in
-                PQprepare(handle, name, statement.sql, buffer.count, types.baseAddress)
+            let prepared = buffer.withCArrays { types, _, _, _ in
+                PQprepare(handle, name, statement.sql, buffer.count, types)
             }
             _ = try self.check(prepared)
-            self.statementNames[statement.sql] = name
+            self.statementNames[statement.id] = name
         }
-        let result = buffer.withValuePointers { values in
-            buffer.lengths.withUnsafeBufferPointer { lengths in
-                buffer.formats.withUnsafeBufferPointer { formats in
-                    PQexecPrepared(handle, name, buffer.count, values, lengths.baseAddress, formats.baseAddress, 0)
-                }
-            }
+        let result = buffer.withCArrays { _, values, lengths, formats in
+            PQexecPrepared(handle, name, buffer.count, values, lengths, formats, 0)
         }
         return try self.check(result)
     }

@@ -2,10 +2,34 @@ public import Foundation
 
 /// Where a value being decoded came from, for error messages.
 public struct PostgresDecodingContext: Sendable {
-    /// The column's name.
-    public var column: String
+    private enum Source: Sendable {
+        case result(_PGResult, column: Int32)
+        case name(String)
+    }
+
+    private let source: Source
     /// The column's type OID.
     public var typeOID: UInt32
+
+    /// A context for a column of a result; its name is read only if an error needs it.
+    init(result: _PGResult, column: Int32, typeOID: UInt32) {
+        self.source = .result(result, column: column)
+        self.typeOID = typeOID
+    }
+
+    /// A context with a known column name.
+    public init(column: String, typeOID: UInt32) {
+        self.source = .name(column)
+        self.typeOID = typeOID
+    }
+
+    /// The column's name.
+    public var column: String {
+        switch self.source {
+        case .result(let result, let index): result.columnName(index)
+        case .name(let name): name
+        }
+    }
 
     /// A decoding error for this column, naming the type that was asked for.
     public func mismatch<T>(_ type: T.Type) -> PostgresError {
@@ -236,7 +260,8 @@ extension Date: PostgresDecodable {
 
 extension UUID: PostgresDecodable {
     public static func decode(from bytes: UnsafeRawBufferPointer, context: PostgresDecodingContext) throws -> UUID {
-        guard context.typeOID == PostgresTypeOID.uuid, let uuid = UUID(uuidString: String(decoding: bytes, as: UTF8.self))
+        guard context.typeOID == PostgresTypeOID.uuid,
+            let uuid = UUID(uuidString: String(decoding: bytes, as: UTF8.self))
         else {
             throw context.mismatch(UUID.self)
         }
@@ -322,7 +347,8 @@ public struct PostgresJSON: Hashable, Sendable, PostgresEncodable, PostgresDecod
 
 extension Array: PostgresDecodable where Element: PostgresArrayDecodable {
     /// One-dimensional arrays; a NULL element throws ``PostgresError/Code/unexpectedNull``.
-    public static func decode(from bytes: UnsafeRawBufferPointer, context: PostgresDecodingContext) throws -> [Element] {
+    public static func decode(from bytes: UnsafeRawBufferPointer, context: PostgresDecodingContext) throws -> [Element]
+    {
         guard Element.postgresArrayTypeOIDs.contains(context.typeOID),
             let elements = PostgresArrayParser.parse(bytes)
         else {
@@ -334,7 +360,9 @@ extension Array: PostgresDecodable where Element: PostgresArrayDecodable {
             guard let element else {
                 return try Element.decodeNull(context: elementContext)
             }
-            return try Array<UInt8>(element.utf8).withUnsafeBytes { try Element.decode(from: $0, context: elementContext) }
+            return try Array<UInt8>(element.utf8).withUnsafeBytes {
+                try Element.decode(from: $0, context: elementContext)
+            }
         }
     }
 }

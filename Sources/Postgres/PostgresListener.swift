@@ -1,7 +1,7 @@
 internal import CLibPQ
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Receives `NOTIFY` messages on a connection of its own, waiting on the connection's socket.

@@ -1,6 +1,7 @@
 internal import CLibPQ
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Owns one `PGresult`. `PQclear` does no I/O, so it is safe to free in `deinit`.
@@ -15,6 +16,10 @@ final class _PGResult: @unchecked Sendable {
 
     deinit {
         PQclear(self.pointer)
+    }
+
+    func columnName(_ index: Int32) -> String {
+        String(cString: PQfname(self.pointer, index))
     }
 }
 
@@ -72,10 +77,7 @@ public struct PostgresRow: Sendable {
             throw PostgresError(code: .decoding, column: "#\(column)", expectedType: "\(T.self)")
         }
         let index = Int32(column)
-        let context = PostgresDecodingContext(
-            column: String(cString: PQfname(pointer, index)),
-            typeOID: PQftype(pointer, index)
-        )
+        let context = PostgresDecodingContext(result: self.result, column: index, typeOID: PQftype(pointer, index))
         if PQgetisnull(pointer, self.row, index) == 1 {
             return try T.decodeNull(context: context)
         }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A statement that each connection prepares once (a named server-side prepared statement) and
 /// then executes by name: parse and plan once, bind and execute many times. For hot paths.
 ///
@@ -6,9 +8,14 @@
 public struct PreparedStatement: Hashable, Sendable {
     /// The SQL text, with `$1`, `$2`, … for parameters.
     public let sql: String
+    /// Identifies the statement in each connection's cache without hashing its text.
+    let id: Int
+
+    private static let nextID = Atomic<Int>(0)
 
     public init(_ sql: String) {
         self.sql = sql
+        self.id = Self.nextID.add(1, ordering: .relaxed).newValue
     }
 }
 

@@ -27,12 +27,15 @@ struct DevCommand: ParsableCommand {
     @Option(help: "Name of the database in the embedded cluster.")
     var database: String = "shebao"
 
+    @Option(help: "HTTP worker processes.")
+    var workers: Int = 2
+
     func run() throws {
         csystem_line_buffer_stdout()
-        // Block the stop signals before any thread starts, so sigwait below receives them.
-        let stopSignals: [Int32] = [SIGINT, SIGTERM]
-        _ = stopSignals.withUnsafeBufferPointer { csystem_block_signals($0.baseAddress, Int32($0.count)) }
+        // Block the signals the supervisor waits for before any thread starts.
+        Supervisor.blockSignals()
         var startedCluster: EmbeddedPostgres?
+        var appURL: String?
         do {
             let migrations = try Migration.load(directory: try Environment.sqlDirectory(self.sqlDir))
             if let url = Environment.value("DATABASE_URL") {
@@ -44,6 +47,7 @@ struct DevCommand: ParsableCommand {
                 let check = try Environment.connect(configuration)
                 check.close()
                 print("Using the PostgreSQL server of DATABASE_URL (\(configuration.redactedDescription)).")
+                appURL = url
             } else {
                 let cluster = try EmbeddedPostgres(directory: self.dataDir)
                 let running = try cluster.start(port: self.port)
@@ -54,23 +58,29 @@ struct DevCommand: ParsableCommand {
                 defer { admin.close() }
                 try DatabaseBootstrap.createDatabaseIfMissing(self.database, on: admin)
                 try self.migrate(migrations, configuration: running.configuration(database: self.database))
-                let appPassword = try cluster.storedValue("appPassword") ?? {
-                    let password = try EmbeddedPostgres.randomToken()
-                    try cluster.storeValue(password, for: "appPassword")
-                    return password
-                }()
-                try DatabaseBootstrap.ensureLoginRole("shebao_api", password: appPassword, memberOf: "shebao_app", on: admin)
-                let appURL = "postgresql://shebao_api:\(appPassword)@127.0.0.1:\(running.port)/\(self.database)"
+                let appPassword =
+                    try cluster.storedValue("appPassword")
+                    ?? {
+                        let password = try EmbeddedPostgres.randomToken()
+                        try cluster.storeValue(password, for: "appPassword")
+                        return password
+                    }()
+                try DatabaseBootstrap.ensureLoginRole(
+                    "shebao_api",
+                    password: appPassword,
+                    memberOf: "shebao_app",
+                    on: admin
+                )
+                let url = "postgresql://shebao_api:\(appPassword)@127.0.0.1:\(running.port)/\(self.database)"
+                appURL = url
                 print(
                     """
 
                     Shebao development environment
                       PostgreSQL \(running.didStart ? "started" : "already running") (pid \(running.pid)), cluster in \(cluster.directory)
-                      application URL:  \(appURL)
+                      application URL:  \(url)
                       superuser URL:    \(running.url(database: self.database))
-                      psql:             psql '\(appURL)'
-                    The HTTP API and the scheduler start here once they exist; for now the database is ready.
-                    Press Ctrl-C to stop\(running.didStart ? " (the cluster stops too)" : "").
+                      psql:             psql '\(url)'
                     """
                 )
             }
@@ -79,8 +89,22 @@ struct DevCommand: ParsableCommand {
             try? startedCluster?.stop()  // best effort: we are failing anyway
             throw ExitCode.failure
         }
-        let received = stopSignals.withUnsafeBufferPointer { csystem_wait_for_signal($0.baseAddress, Int32($0.count)) }
-        print("\nReceived signal \(received); stopping.")
+        setenv("DATABASE_URL", appURL ?? "", 1)
+        let port = Environment.value("SHEBAO_HTTP_PORT").flatMap(Int.init) ?? 8080
+        print(
+            """
+              API:              http://127.0.0.1:\(port)/healthz, /readyz, /metrics
+            The business API, log-ins and the scheduler arrive with the next pieces of work.
+            Press Ctrl-C to stop\(startedCluster != nil ? " (the embedded cluster stops too)" : "").
+
+            """
+        )
+        var supervisor = Supervisor(options: .init(workers: self.workers, host: "127.0.0.1", port: port))
+        do {
+            try supervisor.run()
+        } catch {
+            printError("shebao dev: \(describe(error))")
+        }
         if let cluster = startedCluster {
             try cluster.stop()
             print("PostgreSQL stopped.")

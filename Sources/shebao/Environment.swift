@@ -16,7 +16,8 @@ enum Environment {
         if let value = Self.value("SHEBAO_SQL_DIR") { return value }
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: "sql/0001_roles.sql") { return "sql" }
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         for _ in 0..<6 {
             let candidate = folder.appendingPathComponent("sql")
             if fileManager.fileExists(atPath: candidate.appendingPathComponent("0001_roles.sql").path) {

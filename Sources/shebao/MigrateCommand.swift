@@ -1,4 +1,5 @@
 import ArgumentParser
+import EmbeddedPostgres
 import Migrations
 import Postgres
 
@@ -21,6 +22,12 @@ struct MigrateCommand: ParsableCommand {
 
     @Flag(help: "Only list applied and pending migrations.")
     var status = false
+
+    @Option(help: "After migrating, make this login user a member of shebao_app (created or updated).")
+    var appUser: String?
+
+    @Option(help: "Environment variable holding --app-user's password.")
+    var appPasswordEnv: String = "SHEBAO_APP_PASSWORD"
 
     func run() throws {
         do {
@@ -60,5 +67,12 @@ struct MigrateCommand: ParsableCommand {
             print("applying \(migration.fileName)")
         }
         print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
+        if let appUser {
+            guard let password = Environment.value(self.appPasswordEnv) else {
+                throw Failure("--app-user needs a password in \(self.appPasswordEnv)")
+            }
+            try DatabaseBootstrap.ensureLoginRole(appUser, password: password, memberOf: "shebao_app", on: connection)
+            print("login user \(appUser) is a member of shebao_app")
+        }
     }
 }

@@ -11,7 +11,13 @@ struct Shebao: ParsableCommand {
               DATABASE_URL            the application's database (postgresql://user:password@host:port/db)
               MIGRATION_DATABASE_URL  the user that runs migrations (default: DATABASE_URL)
               SHEBAO_SQL_DIR          the folder of migration files (default: ./sql, or the checkout's sql/)
+              SHEBAO_HTTP_HOST/PORT   where serve listens (default 127.0.0.1:8080)
+              SHEBAO_TLS_CERTIFICATE  PEM certificate chain; with SHEBAO_TLS_KEY, serve HTTPS
+              SHEBAO_HANDLER_THREADS  handler threads per worker (default 16)
+              SHEBAO_DB_POOL_SIZE     database connections per worker (default 16)
+              SHEBAO_ACCESS_LOG       0 turns the per-request log line off
+              SHEBAO_BENCHMARK_ROUTES 1 adds /plaintext, /json and /db
             """,
-        subcommands: [MigrateCommand.self, DevCommand.self, ClusterCommand.self]
+        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DevCommand.self, ClusterCommand.self]
     )
 }

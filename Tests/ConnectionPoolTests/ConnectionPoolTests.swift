@@ -141,12 +141,12 @@ private final class Factory: Sendable {
                 group.addTask {
                     try await onThread {
                         for _ in 0..<200 {
-                        try pool.withConnection { _ in
-                            let now = counters.inUse.add(1, ordering: .relaxed).newValue
-                            _ = counters.peak.max(now, ordering: .relaxed)
-                            counters.inUse.subtract(1, ordering: .relaxed)
+                            try pool.withConnection { _ in
+                                let now = counters.inUse.add(1, ordering: .relaxed).newValue
+                                _ = counters.peak.max(now, ordering: .relaxed)
+                                counters.inUse.subtract(1, ordering: .relaxed)
+                            }
                         }
-                    }
                     }
                 }
             }

@@ -1,5 +1,6 @@
-@testable import ConnectionPool
 import Testing
+
+@testable import ConnectionPool
 
 private final class FakeConnection {
     let id: Int
@@ -95,6 +96,8 @@ private final class FakeConnection {
         #expect(waiters == [waiter])
         guard case .fail(let code) = machine.acquireRequested() else { Issue.record("expected fail"); return }
         #expect(code == .poolClosed)
-        guard case .close = machine.connectionReleased(FakeConnection(2)) else { Issue.record("expected close"); return }
+        guard case .close = machine.connectionReleased(FakeConnection(2)) else {
+            Issue.record("expected close"); return
+        }
     }
 }

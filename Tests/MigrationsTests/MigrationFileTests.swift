@@ -1,12 +1,16 @@
 import Foundation
-@testable import Migrations
 import Testing
+
+@testable import Migrations
 
 @Suite struct MigrationFileTests {
     @Test func fileNamesFollowFourDigitsUnderscoreLowercaseName() {
         #expect(Migration.parseFileName("0001_roles.sql")! == (1, "roles"))
         #expect(Migration.parseFileName("0042_office_tree_v2.sql")! == (42, "office_tree_v2"))
-        for bad in ["1_roles.sql", "00001_roles.sql", "0001-roles.sql", "0001_Roles.sql", "0001_.sql", "0000_zero.sql", "abcd_x.sql", "0001_ro les.sql"] {
+        for bad in [
+            "1_roles.sql", "00001_roles.sql", "0001-roles.sql", "0001_Roles.sql", "0001_.sql", "0000_zero.sql",
+            "abcd_x.sql", "0001_ro les.sql",
+        ] {
             #expect(Migration.parseFileName(bad) == nil, "\(bad) should be refused")
         }
     }
@@ -37,14 +41,17 @@ import Testing
             try? FileManager.default.removeItem(atPath: duplicate)
         }
         #expect { try Migration.load(directory: badName) } throws: { ($0 as? MigrationError)?.code == .invalidFileName }
-        #expect { try Migration.load(directory: duplicate) } throws: { ($0 as? MigrationError)?.code == .duplicateVersion }
+        #expect { try Migration.load(directory: duplicate) } throws: {
+            ($0 as? MigrationError)?.code == .duplicateVersion
+        }
         #expect { try Migration.load(directory: "/nonexistent/folder") } throws: {
             ($0 as? MigrationError)?.code == .directoryUnreadable
         }
     }
 
     @Test func theProjectsOwnMigrationsLoad() throws {
-        let sql = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql").standardized.path
+        let sql = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../sql")
+            .standardized.path
         let migrations = try Migration.load(directory: sql)
         #expect(migrations.first?.fileName == "0001_roles.sql")
         #expect(migrations.map(\.version) == Array(1...migrations.count))

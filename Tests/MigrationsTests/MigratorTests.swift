@@ -7,12 +7,20 @@ import Testing
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the throwaway cluster of make test"))
 struct MigratorTests {
     private func migration(_ version: Int, _ sql: String) -> Migration {
-        Migration(version: version, name: "step\(version)", fileName: String(format: "%04d_step%d.sql", version, version), sql: sql)
+        Migration(
+            version: version,
+            name: "step\(version)",
+            fileName: String(format: "%04d_step%d.sql", version, version),
+            sql: sql
+        )
     }
 
     private var sample: [Migration] {
         [
-            self.migration(1, "CREATE TABLE effect (version int PRIMARY KEY, at timestamptz DEFAULT clock_timestamp()); INSERT INTO effect VALUES (1);"),
+            self.migration(
+                1,
+                "CREATE TABLE effect (version int PRIMARY KEY, at timestamptz DEFAULT clock_timestamp()); INSERT INTO effect VALUES (1);"
+            ),
             self.migration(2, "SELECT pg_sleep(0.3); INSERT INTO effect VALUES (2);"),
             self.migration(3, "INSERT INTO effect VALUES (3);"),
         ]
@@ -59,7 +67,10 @@ struct MigratorTests {
         try database.withConnection { connection in
             let migrations = [
                 self.sample[0],
-                self.migration(2, "INSERT INTO effect VALUES (2); CREATE TABLE half_done (id int); SELECT no_such_function();"),
+                self.migration(
+                    2,
+                    "INSERT INTO effect VALUES (2); CREATE TABLE half_done (id int); SELECT no_such_function();"
+                ),
                 self.sample[2],
             ]
             do {
@@ -69,7 +80,12 @@ struct MigratorTests {
                 #expect(error.code == .failed)
                 #expect(error.version == 2)
             }
-            #expect(try connection.query("SELECT array_agg(version ORDER BY version)::int8[] FROM effect").single().decode(0, as: [Int64].self) == [1])
+            #expect(
+                try connection.query("SELECT array_agg(version ORDER BY version)::int8[] FROM effect").single().decode(
+                    0,
+                    as: [Int64].self
+                ) == [1]
+            )
             #expect(try connection.query("SELECT to_regclass('half_done') IS NULL").single().decode(0, as: Bool.self))
             #expect(try Migrator().appliedMigrations(on: connection).keys.sorted() == [1])
         }
@@ -108,7 +124,10 @@ struct MigratorTests {
             // The primary key on effect.version would have failed a second application, but
             // count anyway: each migration's effect exists once.
             #expect(try connection.query("SELECT count(*) FROM effect").single().decode(0, as: Int64.self) == 3)
-            #expect(try connection.query("SELECT count(*) FROM public.shebao_migration").single().decode(0, as: Int64.self) == 3)
+            #expect(
+                try connection.query("SELECT count(*) FROM public.shebao_migration").single().decode(0, as: Int64.self)
+                    == 3
+            )
         }
     }
 

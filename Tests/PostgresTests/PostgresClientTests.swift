@@ -46,7 +46,10 @@ struct PostgresClientTests {
     }
 
     @Test func aConnectionLeftInATransactionIsRolledBackBeforeReuse() throws {
-        let client = PostgresClient(configuration: try TestDatabase.shared().configuration, pool: .init(maximumConnections: 1))
+        let client = PostgresClient(
+            configuration: try TestDatabase.shared().configuration,
+            pool: .init(maximumConnections: 1)
+        )
         defer { client.close() }
         try client.withConnection { connection in
             try connection.execute(unsafeScript: "BEGIN")
@@ -57,10 +60,16 @@ struct PostgresClientTests {
 
     @Test func thePoolRecoversAfterPostgreSQLRestarts() throws {
         // A cluster of its own: restarting the shared one would break the tests running beside.
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shebao-restart-\(UUID().uuidString.prefix(8))").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "shebao-restart-\(UUID().uuidString.prefix(8))"
+        ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         _ = chmod(folder, 0o755)
-        let cluster = try EmbeddedPostgres(directory: folder + "/pg", binDirectory: TestEnvironment.binDirectory, settings: ["fsync": "off"])
+        let cluster = try EmbeddedPostgres(
+            directory: folder + "/pg",
+            binDirectory: TestEnvironment.binDirectory,
+            settings: ["fsync": "off"]
+        )
         defer {
             try? cluster.destroy()
             try? FileManager.default.removeItem(atPath: folder)

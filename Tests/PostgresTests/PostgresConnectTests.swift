@@ -1,11 +1,12 @@
 import EmbeddedPostgres
 import Foundation
-@testable import Postgres
 import TestSupport
 import Testing
 
+@testable import Postgres
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite struct PostgresConnectTests {
@@ -34,8 +35,12 @@ import Glibc
     }
 
     @Test func theRedactedDescriptionNamesTheServerButNotThePassword() throws {
-        let configuration = try PostgresConfiguration(url: "postgresql://clerk:hunter2secret@db.example:6543/shebao?sslmode=require")
-        #expect(configuration.redactedDescription == "host=db.example port=6543 user=clerk dbname=shebao sslmode=require")
+        let configuration = try PostgresConfiguration(
+            url: "postgresql://clerk:hunter2secret@db.example:6543/shebao?sslmode=require"
+        )
+        #expect(
+            configuration.redactedDescription == "host=db.example port=6543 user=clerk dbname=shebao sslmode=require"
+        )
     }
 
     @Test func scrubbingRemovesURLPasswordsAndPasswordSettings() {
@@ -83,7 +88,9 @@ import Glibc
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         try #require(bound == 0 && listen(fd, 16) == 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -91,7 +98,11 @@ import Glibc
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         var configuration = PostgresConfiguration(
-            host: "127.0.0.1", port: Int(UInt16(bigEndian: address.sin_port)), user: "nobody", password: "x", database: "none"
+            host: "127.0.0.1",
+            port: Int(UInt16(bigEndian: address.sin_port)),
+            user: "nobody",
+            password: "x",
+            database: "none"
         )
         configuration.connectTimeoutSeconds = 2
         let started = ContinuousClock.now

@@ -8,7 +8,9 @@ private struct Abort: Error {}
 struct PostgresCopyTests {
     @Test func copyLoadsOneHundredThousandRows() throws {
         try TestDatabase.shared().withConnection { connection in
-            try connection.execute("CREATE TEMP TABLE payment_line (id int8 PRIMARY KEY, amount_fen int8 NOT NULL, note text)")
+            try connection.execute(
+                "CREATE TEMP TABLE payment_line (id int8 PRIMARY KEY, amount_fen int8 NOT NULL, note text)"
+            )
             let loaded = try connection.copyFrom("COPY payment_line (id, amount_fen, note) FROM STDIN") { writer in
                 for id in 1...100_000 {
                     try writer.append([Int64(id), Int64(id) * 100, id % 10 == 0 ? nil : "行 \(id)"])

@@ -49,8 +49,10 @@ struct PostgresTransactionTests {
     @Test func isolationLevelAndReadOnlyAreApplied() throws {
         try TestDatabase.shared().withConnection { connection in
             let level = try connection.withTransaction(isolation: .serializable, readOnly: true) { tx in
-                try tx.query("SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')")
-                    .single()
+                try tx.query(
+                    "SELECT current_setting('transaction_isolation'), current_setting('transaction_read_only')"
+                )
+                .single()
             }
             #expect(try level.decode(0, as: String.self) == "serializable")
             #expect(try level.decode(1, as: String.self) == "on")
@@ -69,7 +71,10 @@ struct PostgresTransactionTests {
         let database = try TestDatabase.create("serializable", migrated: false)
         defer { database.drop() }
         try database.withConnection { connection in
-            try connection.execute(unsafeScript: "CREATE TABLE counter (id int PRIMARY KEY, value int8 NOT NULL); INSERT INTO counter VALUES (1, 0)")
+            try connection.execute(
+                unsafeScript:
+                    "CREATE TABLE counter (id int PRIMARY KEY, value int8 NOT NULL); INSERT INTO counter VALUES (1, 0)"
+            )
         }
         let client = PostgresClient(configuration: database.configuration, pool: .init(maximumConnections: 4))
         defer { client.close() }
@@ -86,7 +91,8 @@ struct PostgresTransactionTests {
                         for _ in 0..<increments {
                             try client.withTransaction(isolation: .serializable, maxAttempts: 50) { tx in
                                 attempts.count.add(1, ordering: .relaxed)
-                                let value: Int64 = try tx.query("SELECT value FROM counter WHERE id = 1").single().decode(0)
+                                let value: Int64 = try tx.query("SELECT value FROM counter WHERE id = 1").single()
+                                    .decode(0)
                                 try tx.execute("UPDATE counter SET value = $1 WHERE id = 1", [value + 1])
                             }
                         }
@@ -110,7 +116,9 @@ struct PostgresTransactionTests {
             first.close()
             second.close()
         }
-        try first.execute(unsafeScript: "CREATE TABLE item (id int PRIMARY KEY, value int NOT NULL); INSERT INTO item VALUES (1, 0)")
+        try first.execute(
+            unsafeScript: "CREATE TABLE item (id int PRIMARY KEY, value int NOT NULL); INSERT INTO item VALUES (1, 0)"
+        )
         try first.execute(unsafeScript: "BEGIN ISOLATION LEVEL SERIALIZABLE")
         try second.execute(unsafeScript: "BEGIN ISOLATION LEVEL SERIALIZABLE")
         _ = try first.query("SELECT value FROM item WHERE id = 1")

@@ -50,7 +50,10 @@ struct PostgresTypeTests {
     }
 
     @Test func textRoundTripsEmptyChineseAndQuoteLaden() throws {
-        for value in ["", "张三·李四", "社会保险业务经办系统 🧾", "O'Brien \"quoted\" \\ back; DROP TABLE x; --", String(repeating: "长", count: 10_000)] {
+        for value in [
+            "", "张三·李四", "社会保险业务经办系统 🧾", "O'Brien \"quoted\" \\ back; DROP TABLE x; --",
+            String(repeating: "长", count: 10_000),
+        ] {
             try self.roundTrip(value, as: "text")
             try self.roundTrip(value, as: "varchar")
         }
@@ -73,7 +76,9 @@ struct PostgresTypeTests {
     }
 
     @Test func numericIsExactNeverThroughDouble() throws {
-        for text in ["0", "0.1", "-12.3400", "12345678901234567890.123456789", "99999999999999999999999999999999999999"] {
+        for text in [
+            "0", "0.1", "-12.3400", "12345678901234567890.123456789", "99999999999999999999999999999999999999",
+        ] {
             let decimal = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
             try self.roundTrip(decimal, as: "numeric")
             try self.roundTrip(PostgresNumeric(text), as: "numeric")
@@ -157,7 +162,8 @@ struct PostgresTypeTests {
         try self.roundTrip([String](), as: "text[]")
         try self.roundTrip(["", "NULL", "a,b", "{x}", "say \"hi\"", "back\\slash", " padded ", "中文"], as: "text[]")
         try TestDatabase.shared().withConnection { connection in
-            let row = try connection.query("SELECT ARRAY['a', NULL]::text[] AS t, ARRAY[1, 2]::int4[] AS small").single()
+            let row = try connection.query("SELECT ARRAY['a', NULL]::text[] AS t, ARRAY[1, 2]::int4[] AS small")
+                .single()
             #expect(try row.decode("t", as: [String?].self) == ["a", nil])
             #expect(throws: PostgresError.self) { _ = try row.decode("t", as: [String].self) }
             #expect(try row.decode("small", as: [Int64].self) == [1, 2])

@@ -1,7 +1,7 @@
 import EmbeddedPostgres
 import Foundation
-import Synchronization
 public import Postgres
+import Synchronization
 
 /// What `make test` (scripts/test.sh) passes to the tests through the environment.
 public enum TestEnvironment {
@@ -89,12 +89,14 @@ public final class TestDatabase: Sendable {
 
     /// Drops the database (ending its sessions).
     public func drop() {
-        guard let admin = try? TestEnvironment.adminConfiguration(), let connection = try? PostgresConnection.connect(admin)
+        guard let admin = try? TestEnvironment.adminConfiguration(),
+            let connection = try? PostgresConnection.connect(admin)
         else {
             return
         }
         defer { connection.close() }
-        try? DatabaseBootstrap.dropDatabaseIfExists(self.name, on: connection)  // best effort: the cluster is thrown away anyway
+        // best effort: the cluster is thrown away anyway
+        try? DatabaseBootstrap.dropDatabaseIfExists(self.name, on: connection)
     }
 }
 

@@ -1,19 +1,19 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A pthread mutex with condition variables that wait against the monotonic clock.
 ///
 /// `Synchronization.Mutex` has no condition variables, and a pool that blocks its caller with a
 /// deadline needs them.
-final class ConditionLock: @unchecked Sendable {
+public final class ConditionLock: @unchecked Sendable {
     // @unchecked: the pthread mutex is the synchronisation primitive itself; the pointer is
     // allocated once in init and freed once in deinit.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    public init() {
         self.mutex = .allocate(capacity: 1)
         let rc = pthread_mutex_init(self.mutex, nil)
         precondition(rc == 0, "pthread_mutex_init failed: \(rc)")
@@ -24,28 +24,30 @@ final class ConditionLock: @unchecked Sendable {
         self.mutex.deallocate()
     }
 
-    func lock() {
+    public func lock() {
         let rc = pthread_mutex_lock(self.mutex)
         precondition(rc == 0, "pthread_mutex_lock failed: \(rc)")
     }
 
-    func unlock() {
+    public func unlock() {
         let rc = pthread_mutex_unlock(self.mutex)
         precondition(rc == 0, "pthread_mutex_unlock failed: \(rc)")
     }
 
     /// Runs `body` with the mutex held.
-    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+    public func withLock<R>(_ body: () throws -> R) rethrows -> R {
         self.lock()
         defer { self.unlock() }
         return try body()
     }
 
     /// A condition variable bound to this lock's mutex.
-    final class Condition {
+    public final class Condition: @unchecked Sendable {
+        // @unchecked: a pthread condition variable is made to be shared between threads; it is
+        // only waited on with the owning lock's mutex held.
         private let cond: UnsafeMutablePointer<pthread_cond_t>
 
-        init() {
+        public init() {
             self.cond = .allocate(capacity: 1)
             var attributes = pthread_condattr_t()
             pthread_condattr_init(&attributes)
@@ -60,25 +62,40 @@ final class ConditionLock: @unchecked Sendable {
             self.cond.deallocate()
         }
 
-        func signal() {
+        public func signal() {
             pthread_cond_signal(self.cond)
+        }
+
+        /// Wakes every thread waiting on this condition.
+        public func broadcast() {
+            pthread_cond_broadcast(self.cond)
+        }
+
+        /// Waits until signalled; must be called with `lock` held. Spurious wake-ups return
+        /// early: callers re-check their predicate.
+        public func waitLocked(on lock: ConditionLock) {
+            pthread_cond_wait(self.cond, lock.mutex)
         }
 
         /// Waits until signalled or until `deadline` on the monotonic clock; must be called with
         /// `lock` held. Spurious wake-ups return early: callers re-check their predicate.
         ///
         /// - Returns: `false` if the deadline passed.
-        func waitLocked(on lock: ConditionLock, until deadline: TimeSpec) -> Bool {
-            var deadline = deadline
+        public func waitLocked(on lock: ConditionLock, until deadline: Deadline) -> Bool {
+            var deadline = deadline.value
             let rc = pthread_cond_timedwait(self.cond, lock.mutex, &deadline)
             return rc != ETIMEDOUT
         }
     }
 
-    /// The monotonic clock now plus `duration`, as a `timespec` for ``Condition/waitLocked(on:until:)``.
-    typealias TimeSpec = timespec
+}
 
-    static func deadline(after duration: Duration) -> TimeSpec {
+/// A point on the monotonic clock, for ``ConditionLock/Condition/waitLocked(on:until:)``.
+public struct Deadline: Sendable {
+    let value: timespec
+
+    /// The monotonic clock now plus `duration`.
+    public init(after duration: Duration) {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let (seconds, attoseconds) = duration.components
@@ -88,7 +105,6 @@ final class ConditionLock: @unchecked Sendable {
             sec += 1
             nsec -= 1_000_000_000
         }
-        return timespec(tv_sec: Int(sec), tv_nsec: Int(nsec))
+        self.value = timespec(tv_sec: Int(sec), tv_nsec: Int(nsec))
     }
-
 }

@@ -1,0 +1,67 @@
+import ConnectionPool
+import HTTP1
+public import HTTPServer
+public import Postgres
+
+/// Routes every deployment has: liveness, readiness and metrics.
+public enum SystemRoutes {
+    /// Adds `GET /healthz`, `GET /readyz` and `GET /metrics`.
+    ///
+    /// - Parameters:
+    ///   - router: the router to add them to.
+    ///   - database: the pool `/readyz` checks and `/metrics` reports on.
+    ///   - metrics: the server's counters, rendered by `/metrics`.
+    ///   - handlerQueueDepth: the handler pool's depth, read at each scrape.
+    public static func register(
+        on router: inout Router,
+        database: PostgresClient?,
+        metrics: ServerMetrics,
+        handlerQueueDepth: @escaping @Sendable () -> (queued: Int, running: Int)
+    ) {
+        router.add(.get, "/healthz", execution: .inline) { _ in
+            .json(Array("{\"status\":\"ok\"}".utf8))
+        }
+        router.add(.get, "/readyz") { request in
+            guard let database else {
+                return .json(Array("{\"status\":\"ok\",\"database\":\"not configured\"}".utf8))
+            }
+            do {
+                _ = try database.query(Self.ping)
+                return .json(Array("{\"status\":\"ok\",\"database\":\"ok\"}".utf8))
+            } catch {
+                return .problem(
+                    status: 503,
+                    title: "Service Unavailable",
+                    detail: "the database is not reachable",
+                    requestID: request.requestID
+                )
+            }
+        }
+        router.add(.get, "/metrics") { _ in
+            var extra: [String] = []
+            if let database {
+                let pool = database.pool.statistics
+                extra += [
+                    "# HELP shebao_db_pool_connections Database connections by state.",
+                    "# TYPE shebao_db_pool_connections gauge",
+                    "shebao_db_pool_connections{state=\"open\"} \(pool.open)",
+                    "shebao_db_pool_connections{state=\"idle\"} \(pool.idle)",
+                    "# HELP shebao_db_pool_waiting Threads waiting for a database connection.",
+                    "# TYPE shebao_db_pool_waiting gauge",
+                    "shebao_db_pool_waiting \(pool.waiting)",
+                    "# HELP shebao_db_pool_max Most database connections this worker opens.",
+                    "# TYPE shebao_db_pool_max gauge",
+                    "shebao_db_pool_max \(database.pool.configuration.maximumConnections)",
+                ]
+            }
+            let text = metrics.render(handlerQueue: handlerQueueDepth(), extra: extra)
+            return HTTPResponse(
+                status: 200,
+                headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                body: Array(text.utf8)
+            )
+        }
+    }
+
+    static let ping = PreparedStatement("SELECT 1")
+}

@@ -1,0 +1,751 @@
+import CSystem
+import HTTP1
+import Logging
+import Synchronization
+import TLS
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One worker's event loop: a thread that owns the listening socket, every connection and the
+/// epoll instance. Handlers that may block run on the ``HandlerPool``; their responses come
+/// back through ``complete(_:)`` and an eventfd wake-up. Nothing on this thread blocks.
+final class EventLoop: @unchecked Sendable {
+    // @unchecked: every stored property is either immutable, a Mutex/Atomic (`completions`,
+    // `stopRequest`), or touched only by the loop thread inside `run()` (marked below).
+
+    /// A response computed on a handler thread, on its way back to its connection.
+    struct Completion: Sendable {
+        var descriptor: Int32
+        var connectionID: UInt64
+        var response: HTTPResponse
+    }
+
+    private enum StopRequest: Int {
+        case none = 0
+        case graceful = 1
+        case immediate = 2
+    }
+
+    let selector: Selector
+    let listener: ListeningSocket
+    let router: Router
+    let handlers: HandlerPool
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+    let logger: Logger
+    let tlsContext: TLSContext?
+
+    private let completions = Mutex<[Completion]>([])
+    private let stopRequest = Atomic<Int>(StopRequest.none.rawValue)
+    private let requestIDPrefix: String
+    private let listenerInterest: Selector.Interest
+
+    // protected by: the loop thread
+    private var connections: [Int32: HTTPConnection] = [:]
+    private var nextConnectionID: UInt64 = 1
+    private var requestCounter: UInt64 = 0
+    private var isAccepting = true
+    private var acceptResumeAt: ContinuousClock.Instant?
+    private var isListenerClosed = false
+    private var drainDeadline: ContinuousClock.Instant?
+    private var lastSweep = ContinuousClock.now
+    private var dateSecond = -1
+    private var dateText = ""
+    private let scratch: UnsafeMutableRawBufferPointer
+
+    init(
+        listener: ListeningSocket,
+        router: Router,
+        handlers: HandlerPool,
+        configuration: ServerConfiguration,
+        metrics: ServerMetrics,
+        logger: Logger,
+        tlsContext: TLSContext?
+    ) throws {
+        self.selector = try Selector()
+        self.listener = listener
+        self.router = router
+        self.handlers = handlers
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        self.tlsContext = tlsContext
+        self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
+        var random = SystemRandomNumberGenerator()
+        self.requestIDPrefix = String(random.next() & 0xFF_FFFF, radix: 16)
+        self.listenerInterest = listener.isInherited ? [.read, .exclusive] : .read
+        try self.selector.register(listener.descriptor, interest: self.listenerInterest)
+    }
+
+    deinit {
+        self.scratch.deallocate()
+    }
+
+    // MARK: Cross-thread entry points
+
+    /// Hands a handler's response back to the loop. Any thread.
+    func complete(_ completion: Completion) {
+        self.completions.withLock { $0.append(completion) }
+        Selector.wake(self.selector.wakeDescriptor)
+    }
+
+    /// Asks the loop to stop: gracefully (stop accepting, finish in-flight requests within the
+    /// drain timeout, close idle connections) or at once. Any thread.
+    func stop(graceful: Bool) {
+        let request = graceful ? StopRequest.graceful : StopRequest.immediate
+        _ = self.stopRequest.max(request.rawValue, ordering: .relaxed)
+        Selector.wake(self.selector.wakeDescriptor)
+    }
+
+    // MARK: The loop
+
+    /// Runs until stopped. Called once, on the loop's own thread.
+    func run() {
+        while true {
+            let now = ContinuousClock.now
+            if self.shouldExit(now: now) {
+                break
+            }
+            let timeout: Int32 = self.connections.isEmpty && self.drainDeadline == nil ? 1000 : 100
+            do {
+                try self.selector.wait(timeoutMilliseconds: timeout) { event in
+                    self.handle(event)
+                }
+            } catch {
+                self.logger.error("epoll_wait failed", metadata: ["error": "\(error)"])
+                break
+            }
+            self.drainCompletions()
+            let after = ContinuousClock.now
+            if after - self.lastSweep >= .milliseconds(100) {
+                self.lastSweep = after
+                self.sweepTimeouts(now: after)
+                self.resumeAcceptingIfDue(now: after)
+            }
+        }
+        for connection in Array(self.connections.values) {
+            self.closeConnection(connection)
+        }
+        self.closeListener()
+        self.selector.close()
+    }
+
+    private func shouldExit(now: ContinuousClock.Instant) -> Bool {
+        switch StopRequest(rawValue: self.stopRequest.load(ordering: .relaxed)) ?? .immediate {
+        case .none:
+            return false
+        case .immediate:
+            return true
+        case .graceful:
+            if self.drainDeadline == nil {
+                self.drainDeadline = now + self.configuration.drainTimeout
+                self.closeListener()
+            }
+            // Idle kept-alive connections are closed; the others finish their request first.
+            for connection in Array(self.connections.values) {
+                if case .idle = connection.machine.state, connection.machine.bufferedByteCount == 0,
+                    !connection.hasPendingOutput
+                {
+                    self.closeConnection(connection)
+                }
+            }
+            return self.connections.isEmpty || now >= self.drainDeadline!
+        }
+    }
+
+    private func handle(_ event: Selector.Event) {
+        if event.descriptor == self.listener.descriptor && !self.isListenerClosed {
+            self.acceptConnections()
+            return
+        }
+        guard let connection = self.connections[event.descriptor] else { return }
+        if event.isWritable {
+            self.writeReady(connection)
+        }
+        if (event.isReadable || event.isHangUp) && self.connections[event.descriptor] === connection {
+            self.readReady(connection)
+        }
+    }
+
+    // MARK: Accepting
+
+    private func acceptConnections() {
+        for _ in 0..<64 {
+            guard self.connections.count < self.configuration.maxConnections else {
+                self.pauseAccepting(until: nil)
+                return
+            }
+            let accepted: IOResult<(Int32, String)>
+            do {
+                accepted = try Posix.accept4(descriptor: self.listener.descriptor)
+            } catch let error as IOError {
+                switch error.errnoCode {
+                case ECONNABORTED, EPROTO, EPERM:
+                    continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors: stop accepting for a moment instead of spinning on a
+                    // listener that stays readable.
+                    self.logger.warning("accept paused", metadata: ["error": "\(error)"])
+                    self.pauseAccepting(until: ContinuousClock.now + .milliseconds(100))
+                    return
+                default:
+                    self.logger.error("accept failed", metadata: ["error": "\(error)"])
+                    return
+                }
+            } catch {
+                return
+            }
+            guard case .processed(let (descriptor, address)) = accepted else { return }
+            self.adopt(descriptor: descriptor, address: address)
+        }
+    }
+
+    private func adopt(descriptor: Int32, address: String) {
+        // best effort: a socket without TCP_NODELAY still works, only slower for small writes
+        try? Posix.setOption(
+            descriptor: descriptor,
+            level: Int32(IPPROTO_TCP),
+            name: csystem_tcp_nodelay(),
+            value: 1,
+            label: "TCP_NODELAY"
+        )
+        let now = ContinuousClock.now
+        let machine = HTTPConnectionStateMachine(
+            limits: self.configuration.limits,
+            timeouts: .init(
+                headerRead: self.configuration.headerReadTimeout,
+                bodyIdle: self.configuration.bodyIdleTimeout,
+                bodyTotal: self.configuration.bodyTotalTimeout,
+                writeIdle: self.configuration.writeIdleTimeout,
+                keepAliveIdle: self.configuration.keepAliveIdleTimeout
+            ),
+            maxRequests: self.configuration.maxRequestsPerConnection,
+            maxPipelinedBytes: self.configuration.maxPipelinedBytes,
+            now: now
+        )
+        let connection = HTTPConnection(
+            descriptor: descriptor,
+            id: self.nextConnectionID,
+            remoteAddress: address,
+            machine: machine
+        )
+        self.nextConnectionID += 1
+        if let context = self.tlsContext {
+            do {
+                connection.tls = try TLSSession(context: context)
+                connection.handshakeDeadline = now + self.configuration.tlsHandshakeTimeout
+            } catch {
+                self.logger.error("TLS session failed", metadata: ["error": "\(error)"])
+                Posix.close(descriptor: descriptor)
+                return
+            }
+        }
+        do {
+            try self.selector.register(descriptor, interest: .read)
+        } catch {
+            Posix.close(descriptor: descriptor)
+            return
+        }
+        self.connections[descriptor] = connection
+        self.metrics.openConnections.add(1, ordering: .relaxed)
+        self.metrics.acceptedConnections.add(1, ordering: .relaxed)
+    }
+
+    private func pauseAccepting(until instant: ContinuousClock.Instant?) {
+        guard self.isAccepting, !self.isListenerClosed else { return }
+        self.isAccepting = false
+        self.acceptResumeAt = instant
+        // DEL and ADD rather than MOD: EPOLLEXCLUSIVE registrations cannot be modified.
+        self.selector.deregister(self.listener.descriptor)
+    }
+
+    private func resumeAcceptingIfDue(now: ContinuousClock.Instant) {
+        guard !self.isAccepting, !self.isListenerClosed, self.connections.count < self.configuration.maxConnections
+        else {
+            return
+        }
+        if let resumeAt = self.acceptResumeAt, resumeAt > now {
+            return
+        }
+        self.isAccepting = true
+        self.acceptResumeAt = nil
+        do {
+            try self.selector.register(self.listener.descriptor, interest: self.listenerInterest)
+        } catch {
+            // Try again at the next sweep.
+            self.isAccepting = false
+        }
+    }
+
+    private func closeListener() {
+        guard !self.isListenerClosed else { return }
+        self.isListenerClosed = true
+        if self.isAccepting {
+            self.selector.deregister(self.listener.descriptor)
+        }
+        self.listener.close()
+    }
+
+    // MARK: Reading and writing
+
+    private func readReady(_ connection: HTTPConnection) {
+        let result: IOResult<Int>
+        do {
+            result = try Posix.read(descriptor: connection.descriptor, into: self.scratch)
+        } catch {
+            self.closeConnection(connection)
+            return
+        }
+        switch result {
+        case .wouldBlock:
+            return
+        case .processed(0):
+            if connection.tls != nil && !(connection.tls?.isHandshakeComplete ?? false) {
+                self.closeConnection(connection)
+                return
+            }
+            switch connection.machine.peerClosed() {
+            case .close:
+                self.closeConnection(connection)
+            default:
+                // A request is in progress: stop reading, answer it, then close.
+                self.setInterest(connection, connection.hasPendingOutput ? .write : .none)
+            }
+        case .processed(let count):
+            let bytes = UnsafeRawBufferPointer(rebasing: self.scratch[0..<count])
+            if connection.tls != nil {
+                self.receiveCiphertext(connection, bytes)
+            } else {
+                connection.machine.bytesReceived(bytes)
+                self.drive(connection)
+            }
+        }
+    }
+
+    private func writeReady(_ connection: HTTPConnection) {
+        guard self.flush(connection) else { return }
+        self.afterFlush(connection)
+    }
+
+    /// Writes pending output. Returns `true` if it all went out; closes the connection and
+    /// returns `false` on a write error.
+    private func flush(_ connection: HTTPConnection) -> Bool {
+        do {
+            if try connection.flush() {
+                return true
+            }
+            connection.machine.writeProgressed(now: ContinuousClock.now)
+            self.setInterest(connection, .write)
+            return false
+        } catch {
+            // EPIPE, ECONNRESET: the peer went away mid-response.
+            self.closeConnection(connection)
+            return false
+        }
+    }
+
+    /// Everything pending was written: finish the response and look at what came next.
+    private func afterFlush(_ connection: HTTPConnection) {
+        if connection.closeAfterWrite {
+            self.closeConnection(connection)
+            return
+        }
+        if case .writing = connection.machine.state {
+            if case .close = connection.machine.writeCompleted(now: ContinuousClock.now) {
+                self.closeConnection(connection)
+                return
+            }
+            connection.machine.compact()
+        }
+        self.drive(connection)
+    }
+
+    /// Runs the state machine until it waits for the network or the handler.
+    private func drive(_ connection: HTTPConnection) {
+        while self.connections[connection.descriptor] === connection {
+            if connection.hasPendingOutput {
+                self.setInterest(connection, .write)
+                return
+            }
+            let now = ContinuousClock.now
+            switch connection.machine.nextAction(now: now) {
+            case .readMore:
+                self.setInterest(connection, connection.machine.isPeerClosed ? .none : .read)
+                return
+            case .pauseReading:
+                self.setInterest(connection, .none)
+                return
+            case .close:
+                self.closeConnection(connection)
+                return
+            case .sendContinue:
+                self.enqueue(connection, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), body: [])
+                guard self.flush(connection) else { return }
+            case .fail(let error):
+                self.writeErrorAndClose(connection, status: error.status, reason: error.reason)
+                return
+            case .dispatch(let request):
+                self.dispatch(connection, request, now: now)
+            }
+        }
+    }
+
+    private func setInterest(_ connection: HTTPConnection, _ interest: Selector.Interest) {
+        guard connection.interest != interest else { return }
+        do {
+            try self.selector.reregister(connection.descriptor, interest: interest)
+            connection.interest = interest
+        } catch {
+            self.closeConnection(connection)
+        }
+    }
+
+    private func closeConnection(_ connection: HTTPConnection) {
+        guard self.connections[connection.descriptor] === connection else { return }
+        if let tls = connection.tls, tls.isHandshakeComplete {
+            // close_notify (RFC 8446 §6.1), sent best effort: the socket closes right after.
+            tls.shutdown()
+            var alert: [UInt8] = []
+            tls.takeCiphertext(into: &alert)
+            _ = try? alert.withUnsafeBytes { try Posix.write(descriptor: connection.descriptor, $0) }
+        }
+        connection.machine.closed()
+        self.connections[connection.descriptor] = nil
+        self.selector.deregister(connection.descriptor)
+        Posix.close(descriptor: connection.descriptor)
+        self.metrics.openConnections.subtract(1, ordering: .relaxed)
+        if !self.isAccepting && self.acceptResumeAt == nil {
+            self.resumeAcceptingIfDue(now: ContinuousClock.now)
+        }
+    }
+
+    // MARK: Requests and responses
+
+    private func dispatch(
+        _ connection: HTTPConnection,
+        _ complete: HTTPConnectionStateMachine.CompleteRequest,
+        now: ContinuousClock.Instant
+    ) {
+        let head = complete.head
+        let target = complete.headBytes.withUnsafeBytes { bytes in
+            RequestTarget.parse(UnsafeRawBufferPointer(rebasing: bytes[head.target]))
+        }
+        let headers = HTTPHeaders(storage: complete.headBytes, fields: head.fields)
+        let requestID = self.requestID(from: headers)
+        connection.isHeadRequest = head.method == .head
+        connection.isKeepAlive = head.isKeepAlive
+        let requestTarget: RequestTarget
+        switch target {
+        case .success(let value):
+            requestTarget = value
+        case .failure(let error):
+            connection.current = CurrentRequest(
+                method: head.method,
+                path: "-",
+                requestID: requestID,
+                route: -1,
+                routePattern: "-",
+                started: now
+            )
+            self.respond(
+                connection,
+                HTTPError(error.status, error.reason).response(requestID: requestID),
+                keepAlive: false
+            )
+            return
+        }
+        var request = HTTPRequest(
+            method: head.method,
+            version: head.version,
+            target: requestTarget,
+            headers: headers,
+            body: complete.body,
+            requestID: requestID,
+            remoteAddress: connection.remoteAddress
+        )
+        switch self.router.match(method: head.method, segments: requestTarget.segments) {
+        case .notFound:
+            connection.current = CurrentRequest(
+                method: head.method,
+                path: requestTarget.path,
+                requestID: requestID,
+                route: -1,
+                routePattern: "-",
+                started: now
+            )
+            self.respond(
+                connection,
+                HTTPError(404, "Not Found").response(requestID: requestID),
+                keepAlive: head.isKeepAlive
+            )
+        case .methodNotAllowed(let allowed):
+            connection.current = CurrentRequest(
+                method: head.method,
+                path: requestTarget.path,
+                requestID: requestID,
+                route: -1,
+                routePattern: "-",
+                started: now
+            )
+            var response = HTTPError(405, "Method Not Allowed").response(requestID: requestID)
+            response.headers.append(("Allow", allowed.map(\.rawValue).joined(separator: ", ")))
+            self.respond(connection, response, keepAlive: head.isKeepAlive)
+        case .found(let route, let parameters):
+            request.parameters = parameters
+            connection.current = CurrentRequest(
+                method: head.method,
+                path: requestTarget.path,
+                requestID: requestID,
+                route: route.index,
+                routePattern: route.patternText,
+                started: now
+            )
+            switch route.execution {
+            case .inline:
+                let response = self.run(route, request)
+                self.respond(connection, response, keepAlive: head.isKeepAlive)
+            case .pool:
+                let descriptor = connection.descriptor
+                let id = connection.id
+                let prepared = request
+                let submitted = self.handlers.submit { [self] in
+                    let response = self.run(route, prepared)
+                    self.complete(Completion(descriptor: descriptor, connectionID: id, response: response))
+                }
+                if !submitted {
+                    self.metrics.recordBusy()
+                    var response = HTTPError(503, "Service Unavailable").response(requestID: requestID)
+                    response.headers.append(("Retry-After", "1"))
+                    self.respond(connection, response, keepAlive: head.isKeepAlive)
+                }
+            }
+        }
+    }
+
+    /// Runs a handler, turning errors into responses.
+    private func run(_ route: Router.Route, _ request: HTTPRequest) -> HTTPResponse {
+        do {
+            return try self.router.run(route, request)
+        } catch let error as any HTTPResponseError {
+            return error.response(requestID: request.requestID)
+        } catch {
+            self.logger.error(
+                "handler failed",
+                metadata: ["request_id": "\(request.requestID)", "route": "\(route.patternText)", "error": "\(error)"]
+            )
+            return HTTPError(500, "Internal Server Error").response(requestID: request.requestID)
+        }
+    }
+
+    private func drainCompletions() {
+        let ready = self.completions.withLock { pending -> [Completion] in
+            defer { pending.removeAll(keepingCapacity: true) }
+            return pending
+        }
+        for completion in ready {
+            guard let connection = self.connections[completion.descriptor], connection.id == completion.connectionID
+            else {
+                continue
+            }
+            self.respond(connection, completion.response, keepAlive: true)
+            if self.connections[connection.descriptor] === connection && !connection.hasPendingOutput {
+                self.drive(connection)
+            }
+        }
+    }
+
+    /// Serializes `response` and starts writing it.
+    private func respond(_ connection: HTTPConnection, _ response: HTTPResponse, keepAlive requested: Bool) {
+        let now = ContinuousClock.now
+        // While draining, every response closes its connection.
+        let keepAlive = requested && connection.isKeepAlive && self.drainDeadline == nil
+        let closeAfter = connection.machine.responseStarted(keepAlive: keepAlive, now: now)
+        var head: [UInt8] = []
+        head.reserveCapacity(256)
+        var headers = response.headers
+        if let current = connection.current {
+            headers.append(("X-Request-ID", current.requestID))
+        }
+        HTTPResponseWriter.writeHead(
+            status: response.status,
+            headers: headers,
+            contentLength: response.body.count,
+            date: self.currentDate(),
+            close: closeAfter,
+            into: &head
+        )
+        self.enqueue(connection, head, body: connection.isHeadRequest ? [] : response.body)
+        self.logRequest(connection, status: response.status, bytes: response.body.count, now: now)
+        guard self.flush(connection) else { return }
+        if case .close = connection.machine.writeCompleted(now: ContinuousClock.now) {
+            self.closeConnection(connection)
+            return
+        }
+        connection.machine.compact()
+    }
+
+    /// Writes an error answer with `Connection: close` and closes after it.
+    private func writeErrorAndClose(_ connection: HTTPConnection, status: Int, reason: String) {
+        connection.machine.closed()
+        connection.closeAfterWrite = true
+        let requestID = self.nextRequestID()
+        let response = HTTPError(status, reason).response(requestID: requestID)
+        var head: [UInt8] = []
+        HTTPResponseWriter.writeHead(
+            status: status,
+            headers: response.headers + [("X-Request-ID", requestID)],
+            contentLength: response.body.count,
+            date: self.currentDate(),
+            close: true,
+            into: &head
+        )
+        self.enqueue(connection, head, body: response.body)
+        if self.configuration.isAccessLogEnabled {
+            self.logger.info(
+                "refused request",
+                metadata: [
+                    "request_id": "\(requestID)", "status": "\(status)", "reason": "\(reason)",
+                    "remote": "\(connection.remoteAddress)",
+                ]
+            )
+        }
+        self.metrics.record(route: -1, status: status, seconds: 0)
+        guard self.flush(connection) else { return }
+        self.closeConnection(connection)
+    }
+
+    private func enqueue(_ connection: HTTPConnection, _ head: [UInt8], body: [UInt8]) {
+        if let tls = connection.tls {
+            do {
+                try head.withUnsafeBytes { try tls.write($0) }
+                if !body.isEmpty {
+                    try body.withUnsafeBytes { try tls.write($0) }
+                }
+                tls.takeCiphertext(into: &connection.output)
+            } catch {
+                connection.closeAfterWrite = true
+            }
+            return
+        }
+        if connection.output.isEmpty {
+            connection.output = head
+        } else {
+            connection.output.append(contentsOf: head)
+        }
+        connection.outputBody = body
+    }
+
+    private func logRequest(_ connection: HTTPConnection, status: Int, bytes: Int, now: ContinuousClock.Instant) {
+        guard let current = connection.current else { return }
+        let elapsed = now - current.started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        self.metrics.record(route: current.route, status: status, seconds: seconds)
+        if self.configuration.isAccessLogEnabled {
+            self.logger.info(
+                "\(current.method.rawValue) \(current.path) \(status)",
+                metadata: [
+                    "request_id": "\(current.requestID)", "status": "\(status)",
+                    "duration_ms": "\(Int((seconds * 1000).rounded()))", "bytes": "\(bytes)",
+                    "remote": "\(connection.remoteAddress)", "route": "\(current.routePattern)",
+                ]
+            )
+        }
+        connection.current = nil
+    }
+
+    // MARK: TLS
+
+    private func receiveCiphertext(_ connection: HTTPConnection, _ bytes: UnsafeRawBufferPointer) {
+        guard let tls = connection.tls else { return }
+        tls.receiveCiphertext(bytes)
+        var plaintext: [UInt8] = []
+        var isClosed = false
+        do {
+            readLoop: while true {
+                switch try tls.read(into: &plaintext) {
+                case .progress:
+                    continue
+                case .incomplete:
+                    break readLoop
+                case .closed:
+                    isClosed = true
+                    break readLoop
+                }
+            }
+        } catch {
+            // A failed handshake or a bad record: send the alert, then close.
+            tls.takeCiphertext(into: &connection.output)
+            connection.closeAfterWrite = true
+            if self.flush(connection) {
+                self.closeConnection(connection)
+            }
+            return
+        }
+        if tls.isHandshakeComplete {
+            connection.handshakeDeadline = nil
+        }
+        if tls.hasCiphertextToSend {
+            tls.takeCiphertext(into: &connection.output)
+            guard self.flush(connection) else { return }
+        }
+        if !plaintext.isEmpty {
+            plaintext.withUnsafeBytes { connection.machine.bytesReceived($0) }
+        }
+        if isClosed {
+            if case .close = connection.machine.peerClosed() {
+                self.closeConnection(connection)
+                return
+            }
+        }
+        self.drive(connection)
+    }
+
+    // MARK: Timers and helpers
+
+    private func sweepTimeouts(now: ContinuousClock.Instant) {
+        for connection in Array(self.connections.values) {
+            if let deadline = connection.handshakeDeadline, deadline <= now {
+                self.closeConnection(connection)
+                continue
+            }
+            guard let deadline = connection.machine.deadline, deadline <= now else { continue }
+            switch connection.machine.timeoutTriggered(now: now) {
+            case .fail(let error):
+                self.writeErrorAndClose(connection, status: error.status, reason: error.reason)
+            case .close:
+                self.closeConnection(connection)
+            case .readMore, .pauseReading, .dispatch, .sendContinue:
+                break
+            }
+        }
+    }
+
+    private func currentDate() -> String {
+        let second = time(nil)
+        if second != self.dateSecond {
+            self.dateSecond = second
+            self.dateText = HTTPDate.format(secondsSince1970: second)
+        }
+        return self.dateText
+    }
+
+    private func nextRequestID() -> String {
+        self.requestCounter += 1
+        return self.requestIDPrefix + "-" + String(self.requestCounter, radix: 16)
+    }
+
+    /// The client's `X-Request-ID` if it is 1–64 characters of `[A-Za-z0-9._-]`, else a new one.
+    private func requestID(from headers: HTTPHeaders) -> String {
+        if let given = headers["X-Request-ID"], (1...64).contains(given.utf8.count),
+            given.utf8.allSatisfy({ byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2E || byte == 0x5F || byte == 0x2D
+            })
+        {
+            return given
+        }
+        return self.nextRequestID()
+    }
+}

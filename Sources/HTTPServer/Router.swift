@@ -1,0 +1,134 @@
+public import HTTP1
+
+/// Handles one request. Runs on a handler thread (may block on the database) unless its route
+/// is registered as ``Router/Execution/inline``.
+public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
+
+/// Wraps handling: authentication, auditing, … `next` runs the rest of the chain.
+public typealias HTTPMiddleware = @Sendable (HTTPRequest, _ next: HTTPHandler) throws -> HTTPResponse
+
+/// Method + path-pattern routing. Patterns are `/`-separated; a segment `:name` matches any one
+/// segment and binds it to `name`; a final `*name` matches the rest of the path.
+///
+/// Build it completely before the server starts; it is read-only afterwards.
+public struct Router: Sendable {
+    /// Where a route's handler runs.
+    public enum Execution: Sendable {
+        /// On a handler thread: may block (database, files). The default.
+        case pool
+        /// On the event-loop thread itself: must never block; for trivial, CPU-only answers.
+        case inline
+    }
+
+    struct Route: Sendable {
+        /// Position in `routes`, for metrics.
+        var index: Int
+        var method: HTTPMethod
+        var pattern: [Segment]
+        var patternText: String
+        var execution: Execution
+        var handler: HTTPHandler
+    }
+
+    enum Segment: Sendable, Equatable {
+        case literal(String)
+        case parameter(String)
+        case rest(String)
+    }
+
+    /// The outcome of matching a request.
+    enum Match {
+        case found(Route, parameters: [String: String])
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+    }
+
+    private(set) var routes: [Route] = []
+    private(set) var middleware: [HTTPMiddleware] = []
+
+    public init() {}
+
+    /// Adds a route.
+    ///
+    /// - Parameters:
+    ///   - method: the method; `HEAD` requests are also served by `GET` routes.
+    ///   - pattern: e.g. `/api/v1/persons/:id`.
+    ///   - execution: where the handler runs.
+    ///   - handler: the handler.
+    public mutating func add(
+        _ method: HTTPMethod,
+        _ pattern: String,
+        execution: Execution = .pool,
+        _ handler: @escaping HTTPHandler
+    ) {
+        let segments: [Segment] = pattern.split(separator: "/").map { part in
+            if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
+            if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
+            return .literal(String(part))
+        }
+        self.routes.append(
+            Route(
+                index: self.routes.count,
+                method: method,
+                pattern: segments,
+                patternText: pattern,
+                execution: execution,
+                handler: handler
+            )
+        )
+    }
+
+    /// Adds a middleware; the first added is the outermost.
+    public mutating func use(_ middleware: @escaping HTTPMiddleware) {
+        self.middleware.append(middleware)
+    }
+
+    func match(method: HTTPMethod, segments: [String]) -> Match {
+        var allowed: [HTTPMethod] = []
+        for route in self.routes {
+            guard let parameters = Self.bind(route.pattern, to: segments) else { continue }
+            if route.method == method || (method == .head && route.method == .get) {
+                return .found(route, parameters: parameters)
+            }
+            if !allowed.contains(route.method) {
+                allowed.append(route.method)
+            }
+        }
+        if allowed.isEmpty {
+            return .notFound
+        }
+        if allowed.contains(.get), !allowed.contains(.head) {
+            allowed.append(.head)
+        }
+        return .methodNotAllowed(allowed: allowed)
+    }
+
+    /// Runs `route`'s handler inside the middleware chain.
+    func run(_ route: Route, _ request: HTTPRequest) throws -> HTTPResponse {
+        var handler = route.handler
+        for middleware in self.middleware.reversed() {
+            let next = handler
+            handler = { request in try middleware(request, next) }
+        }
+        return try handler(request)
+    }
+
+    private static func bind(_ pattern: [Segment], to segments: [String]) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        var index = 0
+        for segment in pattern {
+            switch segment {
+            case .literal(let text):
+                guard index < segments.count, segments[index] == text else { return nil }
+            case .parameter(let name):
+                guard index < segments.count else { return nil }
+                parameters[name] = segments[index]
+            case .rest(let name):
+                parameters[name] = segments[index...].joined(separator: "/")
+                return parameters
+            }
+            index += 1
+        }
+        return index == segments.count ? parameters : nil
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import HTTP1
+import HTTPServer
+import Logging
+import TLS
+import TestSupport
+import Testing
+
+/// The server with TLS on, tested with real clients (curl and openssl s_client).
+@Suite struct HTTPServerTLSTests {
+    /// A self-signed certificate for localhost/127.0.0.1 made with the openssl tool.
+    private static func makeCertificate() throws -> (folder: String, certificate: String, key: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let result = try Subprocess.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "2",
+                "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
+            ]
+        )
+        guard result.status == 0 else { throw TestSetupError("openssl req failed: \(result.standardError)") }
+        return (folder, folder + "/cert.pem", folder + "/key.pem")
+    }
+
+    private func withTLSServer(_ body: (Int, String) throws -> Void) throws {
+        let certificate = try Self.makeCertificate()
+        defer { try? FileManager.default.removeItem(atPath: certificate.folder) }
+        var configuration = ServerConfiguration()
+        configuration.listen = .bind(host: "127.0.0.1", port: 0)
+        configuration.isAccessLogEnabled = false
+        configuration.tls = TLSConfiguration(
+            certificateChainPath: certificate.certificate,
+            privateKeyPath: certificate.key
+        )
+        configuration.tlsHandshakeTimeout = .seconds(1)
+        var router = Router()
+        router.add(.get, "/hello", execution: .inline) { _ in .text("hello over tls") }
+        router.add(.post, "/echo") { request in HTTPResponse(status: 200, body: request.body) }
+        let server = HTTPServer(configuration: configuration, router: router, logger: Logger(label: "tls-test"))
+        let port = try server.start()
+        defer {
+            server.stop(graceful: false)
+            server.waitUntilStopped()
+        }
+        try body(port, certificate.certificate)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func curlTalksHTTPSWithKeepAliveAndABody() throws {
+        try self.withTLSServer { port, certificate in
+            let result = try Subprocess.run(
+                "/usr/bin/curl",
+                [
+                    "-sS", "--cacert", certificate, "--http1.1",
+                    "https://127.0.0.1:\(port)/hello", "https://127.0.0.1:\(port)/hello",
+                    "--next", "-sS", "--cacert", certificate, "--http1.1",
+                    "--data-binary", "body via tls", "https://127.0.0.1:\(port)/echo",
+                ]
+            )
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(result.standardOutput == "hello over tlshello over tlsbody via tls")
+        }
+    }
+
+    @Test func opensslSClientNegotiatesTLS13AndHTTP11AndRefusesTLS11() throws {
+        try self.withTLSServer { port, certificate in
+            let modern = try Subprocess.run(
+                "/bin/sh",
+                [
+                    "-c",
+                    "printf 'GET /hello HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' | "
+                        + "/usr/bin/openssl s_client -connect 127.0.0.1:\(port) -CAfile \(certificate) -alpn http/1.1 -quiet -verify_return_error 2>&1; "
+                        + "/usr/bin/openssl s_client -connect 127.0.0.1:\(port) -CAfile \(certificate) -alpn http/1.1 </dev/null 2>&1",
+                ]
+            )
+            #expect(modern.standardOutput.contains("hello over tls"))
+            #expect(modern.standardOutput.contains("TLSv1.3"))
+            #expect(modern.standardOutput.contains("ALPN protocol: http/1.1"))
+            let legacy = try Subprocess.run(
+                "/usr/bin/openssl",
+                ["s_client", "-connect", "127.0.0.1:\(port)", "-tls1_1", "-CAfile", certificate]
+            )
+            #expect(legacy.status != 0)
+        }
+    }
+
+    @Test func aClientThatNeverFinishesTheHandshakeIsClosedAtTheDeadline() throws {
+        try self.withTLSServer { port, _ in
+            let client = try TestClient(port: port, timeout: .seconds(5))
+            try client.send([0x16, 0x03, 0x01])
+            let started = ContinuousClock.now
+            #expect(client.isClosedByServer())
+            #expect(ContinuousClock.now - started < .seconds(4))
+        }
+    }
+
+    @Test func plaintextHTTPOnTheTLSPortIsRefused() throws {
+        try self.withTLSServer { port, _ in
+            let client = try TestClient(port: port, timeout: .seconds(5))
+            try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(client.isClosedByServer())
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import EmbeddedPostgres
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `shebao serve` as a real supervisor with real worker processes on a real port.
+@Suite(.enabled(if: TestEnvironment.shebaoExecutable != nil, "needs make test"), .serialized)
+struct ServeCommandTests {
+    /// One request on a new connection; true if it got a 200.
+    private static func get(port: Int, path: String = "/healthz") -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return false }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == request.count
+        else {
+            return false
+        }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { break }
+            received += chunk[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 200")
+    }
+
+    private func startServe(workers: Int, extra: [String] = []) throws -> (BackgroundProcess, Int) {
+        let port = try EmbeddedPostgres.freePort()
+        let process = try BackgroundProcess(
+            try #require(TestEnvironment.shebaoExecutable),
+            ["serve", "--workers", "\(workers)", "--port", "\(port)"] + extra,
+            environment: ["DATABASE_URL": nil, "SHEBAO_ACCESS_LOG": "0"]
+        )
+        let up = process.waitUntil(timeout: .seconds(30)) { process.standardOutput.contains("serving on") }
+        try #require(up, "serve did not start: \(process.standardError)")
+        return (process, port)
+    }
+
+    /// Requests in a loop on other threads until stopped; counts failures.
+    private final class Load: Sendable {
+        let successes = Atomic<Int>(0)
+        let failures = Atomic<Int>(0)
+        private let isRunning = Atomic<Bool>(true)
+        private let finished = Atomic<Int>(0)
+        private let threads: Int
+
+        init(port: Int, threads: Int = 4) {
+            self.threads = threads
+            for _ in 0..<threads {
+                Thread {
+                    while self.isRunning.load(ordering: .relaxed) {
+                        if ServeCommandTests.get(port: port) {
+                            self.successes.add(1, ordering: .relaxed)
+                        } else {
+                            self.failures.add(1, ordering: .relaxed)
+                        }
+                    }
+                    self.finished.add(1, ordering: .relaxed)
+                }.start()
+            }
+        }
+
+        func stop() {
+            self.isRunning.store(false, ordering: .relaxed)
+            while self.finished.load(ordering: .relaxed) < self.threads {
+                usleep(10_000)
+            }
+        }
+    }
+
+    @Test func serveStartsTheWorkersAndStopsCleanlyOnSIGTERM() throws {
+        let (process, port) = try self.startServe(workers: 2)
+        #expect(process.childPIDs.count == 2)
+        #expect(Self.get(port: port))
+        process.send(SIGTERM)
+        #expect(process.wait(timeout: .seconds(20)) == 0)
+        #expect(!Self.get(port: port))
+    }
+
+    @Test func inReusePortModeEachWorkerBindsThePortItself() throws {
+        let (process, port) = try self.startServe(workers: 2, extra: ["--reuse-port"])
+        #expect(process.childPIDs.count == 2)
+        for _ in 0..<20 {
+            #expect(Self.get(port: port))
+        }
+        process.send(SIGTERM)
+        #expect(process.wait(timeout: .seconds(20)) == 0)
+    }
+
+    @Test func workersExitWhenTheSupervisorIsKilled() throws {
+        let (process, port) = try self.startServe(workers: 2)
+        let workers = process.childPIDs
+        process.send(SIGKILL)
+        process.wait(timeout: .seconds(5))
+        let gone = process.waitUntil(timeout: .seconds(10)) { workers.allSatisfy { kill($0, 0) != 0 } }
+        #expect(gone)
+        #expect(!Self.get(port: port))
+    }
+
+    @Test func aReloadUnderLoadReplacesEveryWorkerWithoutAFailedRequest() throws {
+        let (process, port) = try self.startServe(workers: 2)
+        defer {
+            process.send(SIGTERM)
+            process.wait(timeout: .seconds(20))
+        }
+        let before = Set(process.childPIDs)
+        let load = Load(port: port)
+        usleep(300_000)
+        process.send(SIGHUP)
+        let replaced = process.waitUntil(timeout: .seconds(30)) {
+            let now = Set(process.childPIDs)
+            return now.count == 2 && now.isDisjoint(with: before)
+        }
+        usleep(300_000)
+        load.stop()
+        #expect(replaced, "workers were not replaced: \(before) -> \(process.childPIDs)")
+        #expect(load.successes.load(ordering: .relaxed) > 50)
+        #expect(load.failures.load(ordering: .relaxed) == 0)
+    }
+
+    @Test func aKilledWorkerIsRestartedWhileTheOtherKeepsServing() throws {
+        let (process, port) = try self.startServe(workers: 2)
+        defer {
+            process.send(SIGTERM)
+            process.wait(timeout: .seconds(20))
+        }
+        let before = process.childPIDs
+        try #require(before.count == 2)
+        let load = Load(port: port)
+        usleep(300_000)
+        kill(before[0], SIGKILL)
+        let restarted = process.waitUntil(timeout: .seconds(20)) {
+            let now = process.childPIDs
+            return now.count == 2 && !now.contains(before[0])
+        }
+        let failuresAtRestart = load.failures.load(ordering: .relaxed)
+        let successesAtRestart = load.successes.load(ordering: .relaxed)
+        usleep(500_000)
+        load.stop()
+        #expect(restarted)
+        #expect(process.childPIDs.contains(before[1]))
+        // Only requests the killed worker had accepted can fail; after that everything succeeds.
+        #expect(load.failures.load(ordering: .relaxed) == failuresAtRestart)
+        #expect(load.successes.load(ordering: .relaxed) > successesAtRestart)
+        #expect(failuresAtRestart <= 8)
+    }
+}
