@@ -9,7 +9,7 @@ public enum BenchmarkRoutes {
     /// Adds the three routes. `/db` needs the `world` table (id 1…10000, randomnumber).
     public static func register(on router: inout Router, database: PostgresClient?) {
         router.add(.get, "/plaintext", execution: .inline) { _ in
-            HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Self.hello)
+            HTTPResponse(status: 200, headers: Self.plainHeaders, body: Self.hello)
         }
         router.add(.get, "/json", execution: .inline) { _ in
             var writer = JSONWriter(capacity: 32)
@@ -37,6 +37,7 @@ public enum BenchmarkRoutes {
     }
 
     static let hello = Array("Hello, World!".utf8)
+    static let plainHeaders: [(name: String, value: String)] = [("Content-Type", "text/plain")]
     static let selectWorld = PreparedStatement("SELECT id, randomnumber FROM world WHERE id = $1")
     static let random = Mutex(SplitMix64(seed: UInt64(UInt(bitPattern: ObjectIdentifier(Int.self).hashValue))))
 }

@@ -562,16 +562,12 @@ final class EventLoop: @unchecked Sendable {
         // While draining, every response closes its connection.
         let keepAlive = requested && connection.isKeepAlive && self.drainDeadline == nil
         let closeAfter = connection.machine.responseStarted(keepAlive: keepAlive, now: now)
-        var head: [UInt8] = []
-        head.reserveCapacity(256)
-        var headers = response.headers
-        if let current = connection.current {
-            headers.append(("X-Request-ID", current.requestID))
-        }
+        var head = connection.tls == nil && connection.output.isEmpty ? connection.takeSpareBuffer() : []
         HTTPResponseWriter.writeHead(
             status: response.status,
-            headers: headers,
+            headers: response.headers,
             contentLength: response.body.count,
+            extraField: connection.current.map { ("X-Request-ID", $0.requestID) },
             date: self.currentDate(),
             close: closeAfter,
             into: &head
@@ -579,7 +575,7 @@ final class EventLoop: @unchecked Sendable {
         self.enqueue(connection, head, body: connection.isHeadRequest ? [] : response.body)
         self.logRequest(connection, status: response.status, bytes: response.body.count, now: now)
         guard self.flush(connection) else { return }
-        if case .close = connection.machine.writeCompleted(now: ContinuousClock.now) {
+        if case .close = connection.machine.writeCompleted(now: now) {
             self.closeConnection(connection)
             return
         }

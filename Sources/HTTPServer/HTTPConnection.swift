@@ -94,6 +94,14 @@ final class HTTPConnection {
         self.written = 0
         return true
     }
+
+    /// The output buffer, emptied, to write the next response head into without allocating.
+    func takeSpareBuffer() -> [UInt8] {
+        var buffer: [UInt8] = []
+        swap(&buffer, &self.output)
+        buffer.removeAll(keepingCapacity: true)
+        return buffer
+    }
 }
 
 /// What the access log and the metrics need of the request in progress.

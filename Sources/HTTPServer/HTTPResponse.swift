@@ -21,8 +21,10 @@ public struct HTTPResponse: Sendable {
 
     /// An `application/json` response from bytes already encoded.
     public static func json(_ bytes: [UInt8], status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: bytes)
+        HTTPResponse(status: status, headers: Self.jsonHeaders, body: bytes)
     }
+
+    private static let jsonHeaders: [(name: String, value: String)] = [("Content-Type", "application/json")]
 
     /// An RFC 9457 `application/problem+json` response.
     public static func problem(

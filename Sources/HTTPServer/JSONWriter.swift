@@ -81,8 +81,14 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func appendString(_ value: String) {
-        let hex = Array("0123456789abcdef".utf8)
         self.bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            self.bytes.append(contentsOf: value.utf8)
+            self.bytes.append(UInt8(ascii: "\""))
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
