@@ -41,6 +41,9 @@ final class EventLoop: @unchecked Sendable {
     private let stopRequest = Atomic<Int>(StopRequest.none.rawValue)
     private let requestIDPrefix: String
     private let listenerInterest: Selector.Interest
+    /// Parsing limits with room for the largest body any route takes.
+    private let parserLimits: HTTPLimits
+    private let hasBodyLimitOverrides: Bool
 
     // protected by: the loop thread
     private var connections: [Int32: HTTPConnection] = [:]
@@ -73,6 +76,10 @@ final class EventLoop: @unchecked Sendable {
         self.logger = logger
         self.tlsContext = tlsContext
         self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
+        var parserLimits = configuration.limits
+        parserLimits.maxBodyLength = router.largestBodyLimit(fallback: configuration.limits.maxBodyLength)
+        self.parserLimits = parserLimits
+        self.hasBodyLimitOverrides = parserLimits.maxBodyLength != configuration.limits.maxBodyLength
         var random = SystemRandomNumberGenerator()
         self.requestIDPrefix = String(random.next() & 0xFF_FFFF, radix: 16)
         self.listenerInterest = listener.isInherited ? [.read, .exclusive] : .read
@@ -143,10 +150,13 @@ final class EventLoop: @unchecked Sendable {
                 self.drainDeadline = now + self.configuration.drainTimeout
                 self.closeListener()
             }
-            // Idle kept-alive connections are closed; the others finish their request first.
+            // Kept-alive connections idle between requests are closed; the others finish their
+            // request first. A connection accepted just before the drain that has not sent its
+            // first request yet is not idle but early: closing it would fail a request the client
+            // has every right to make, so it gets until the drain deadline.
             for connection in Array(self.connections.values) {
                 if case .idle = connection.machine.state, connection.machine.bufferedByteCount == 0,
-                    !connection.hasPendingOutput
+                    connection.machine.requestsServed > 0, !connection.hasPendingOutput
                 {
                     self.closeConnection(connection)
                 }
@@ -213,7 +223,7 @@ final class EventLoop: @unchecked Sendable {
         )
         let now = ContinuousClock.now
         let machine = HTTPConnectionStateMachine(
-            limits: self.configuration.limits,
+            limits: self.parserLimits,
             timeouts: .init(
                 headerRead: self.configuration.headerReadTimeout,
                 bodyIdle: self.configuration.bodyIdleTimeout,
@@ -223,6 +233,8 @@ final class EventLoop: @unchecked Sendable {
             ),
             maxRequests: self.configuration.maxRequestsPerConnection,
             maxPipelinedBytes: self.configuration.maxPipelinedBytes,
+            bodyLimit: self.hasBodyLimitOverrides
+                ? { [unowned self] head, bytes in self.routeBodyLimit(head, bytes) } : nil,
             now: now
         )
         let connection = HTTPConnection(
@@ -699,6 +711,16 @@ final class EventLoop: @unchecked Sendable {
     }
 
     // MARK: Timers and helpers
+
+    /// The body limit of the route a head is for (routes may raise the default for uploads).
+    private func routeBodyLimit(_ head: HTTPRequestHead, _ headBytes: [UInt8]) -> Int {
+        let fallback = self.configuration.limits.maxBodyLength
+        let target = headBytes.withUnsafeBytes {
+            RequestTarget.parse(UnsafeRawBufferPointer(rebasing: $0[head.target]))
+        }
+        guard case .success(let parsed) = target else { return fallback }
+        return self.router.bodyLimit(method: head.method, segments: parsed.segments, fallback: fallback)
+    }
 
     private func sweepTimeouts(now: ContinuousClock.Instant) {
         for connection in Array(self.connections.values) {

@@ -58,6 +58,9 @@ struct HTTPConnectionStateMachine {
         case close
     }
 
+    /// The body limit for a request, decided when its head is complete (per route).
+    typealias BodyLimit = (_ head: HTTPRequestHead, _ headBytes: [UInt8]) -> Int
+
     struct Timeouts {
         var headerRead: Duration
         var bodyIdle: Duration
@@ -74,11 +77,23 @@ struct HTTPConnectionStateMachine {
     private let timeouts: Timeouts
     private let maxRequests: Int
     private let maxPipelinedBytes: Int
+    private let bodyLimit: BodyLimit?
     private(set) var requestsServed = 0
     /// The peer shut down its sending side; finish what is in progress, then close.
     private(set) var isPeerClosed = false
 
-    init(limits: HTTPLimits, timeouts: Timeouts, maxRequests: Int, maxPipelinedBytes: Int, now: Instant) {
+    /// - Parameters:
+    ///   - limits: parsing limits; `maxBodyLength` must be the largest any route allows.
+    ///   - bodyLimit: the limit for one request, if routes differ; `limits.maxBodyLength` if nil.
+    init(
+        limits: HTTPLimits,
+        timeouts: Timeouts,
+        maxRequests: Int,
+        maxPipelinedBytes: Int,
+        bodyLimit: BodyLimit? = nil,
+        now: Instant
+    ) {
+        self.bodyLimit = bodyLimit
         self.state = .idle(since: now)
         self.parser = HTTPRequestParser(limits: limits)
         self.limits = limits
@@ -233,15 +248,23 @@ struct HTTPConnectionStateMachine {
                 startedAt: now,
                 lastByteAt: now
             )
+            let limit =
+                head.framing == .none ? 0 : self.bodyLimit?(head, headBytes) ?? self.limits.maxBodyLength
             switch head.framing {
             case .none:
                 self.state = .awaitingResponse
                 return .dispatch(CompleteRequest(head: head, headBytes: headBytes, body: []))
             case .contentLength(let length):
+                guard length <= limit else {
+                    self.state = .closed
+                    return .fail(HTTPParseError(status: 413, reason: "request body too large"))
+                }
                 progress.remaining = length
                 progress.body.reserveCapacity(length)
             case .chunked:
-                progress.chunked = ChunkedBodyDecoder(limits: self.limits)
+                var limits = self.limits
+                limits.maxBodyLength = limit
+                progress.chunked = ChunkedBodyDecoder(limits: limits)
             }
             if head.expectsContinue && self.bufferedByteCount == 0 {
                 self.state = .readingBody(progress)

@@ -27,6 +27,8 @@ public struct Router: Sendable {
         var pattern: [Segment]
         var patternText: String
         var execution: Execution
+        /// Largest request body this route takes, if not the server's default.
+        var maxBodyBytes: Int?
         var handler: HTTPHandler
     }
 
@@ -54,11 +56,14 @@ public struct Router: Sendable {
     ///   - method: the method; `HEAD` requests are also served by `GET` routes.
     ///   - pattern: e.g. `/api/v1/persons/:id`.
     ///   - execution: where the handler runs.
+    ///   - maxBodyBytes: the largest body this route takes (uploads), if not the server's
+    ///     default; a larger one is refused with 413 before it is read.
     ///   - handler: the handler.
     public mutating func add(
         _ method: HTTPMethod,
         _ pattern: String,
         execution: Execution = .pool,
+        maxBodyBytes: Int? = nil,
         _ handler: @escaping HTTPHandler
     ) {
         let segments: [Segment] = pattern.split(separator: "/").map { part in
@@ -73,6 +78,7 @@ public struct Router: Sendable {
                 pattern: segments,
                 patternText: pattern,
                 execution: execution,
+                maxBodyBytes: maxBodyBytes,
                 handler: handler
             )
         )
@@ -101,6 +107,19 @@ public struct Router: Sendable {
             allowed.append(.head)
         }
         return .methodNotAllowed(allowed: allowed)
+    }
+
+    /// The largest body any route takes, or `fallback` if larger.
+    func largestBodyLimit(fallback: Int) -> Int {
+        self.routes.compactMap(\.maxBodyBytes).reduce(fallback, max)
+    }
+
+    /// The body limit for a request to `segments` with `method`: its route's, else `fallback`.
+    func bodyLimit(method: HTTPMethod, segments: [String], fallback: Int) -> Int {
+        if case .found(let route, _) = self.match(method: method, segments: segments) {
+            return route.maxBodyBytes ?? fallback
+        }
+        return fallback
     }
 
     /// Runs `route`'s handler inside the middleware chain.

@@ -301,3 +301,39 @@ final class Gate: Sendable {
         self.isOpen.withLock { $0 = true }
     }
 }
+
+@Suite struct HTTPServerBodyLimitTests {
+    @Test func aRouteCanTakeALargerBodyThanTheDefaultAndOthersStill413() throws {
+        var configuration = ServerConfiguration()
+        configuration.listen = .bind(host: "127.0.0.1", port: 0)
+        configuration.isAccessLogEnabled = false
+        configuration.limits.maxBodyLength = 1024
+        var router = Router()
+        router.add(.post, "/upload", maxBodyBytes: 64 * 1024) { request in .text("\(request.body.count)") }
+        router.add(.post, "/small") { request in .text("\(request.body.count)") }
+        let server = HTTPServer(configuration: configuration, router: router, logger: Logger(label: "limits"))
+        let port = try server.start()
+        defer {
+            server.stop(graceful: false)
+            server.waitUntilStopped()
+        }
+        let body = String(repeating: "x", count: 32 * 1024)
+        let upload = try TestClient(port: port)
+        try upload.send("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+        #expect(try upload.readResponse()?.text == "\(body.utf8.count)")
+        let chunked = try TestClient(port: port)
+        try chunked.send(
+            "POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8000\r\n\(body)\r\n0\r\n\r\n"
+        )
+        #expect(try chunked.readResponse()?.text == "\(body.utf8.count)")
+        let small = try TestClient(port: port)
+        try small.send("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        #expect(try small.readResponse()?.status == 413)
+        #expect(small.isClosedByServer())
+        let smallChunked = try TestClient(port: port)
+        try smallChunked.send(
+            "POST /small HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8000\r\n\(body)\r\n0\r\n\r\n"
+        )
+        #expect(try smallChunked.readResponse()?.status == 413)
+    }
+}
