@@ -51,8 +51,8 @@ public struct RequestTarget: Sendable, Equatable {
             guard URIGrammar.hasValidEscapes(bytes, queryRange) else { return .failure(.invalidPercentEncoding) }
             rawQuery = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[queryRange]), as: UTF8.self)
         }
-        return self.decodedPath(bytes, pathRange).map { path in
-            RequestTarget(path: path, segments: path.split(separator: "/").map(String.init), rawQuery: rawQuery)
+        return self.decodedPath(bytes, pathRange).map { decoded in
+            RequestTarget(path: decoded.path, segments: decoded.segments, rawQuery: rawQuery)
         }
     }
 
@@ -103,28 +103,41 @@ public struct RequestTarget: Sendable, Equatable {
     private static func decodedPath(
         _ bytes: UnsafeRawBufferPointer,
         _ range: Range<Int>
-    ) -> Result<String, HTTPParseError> {
-        guard !range.isEmpty else { return .success("/") }
+    ) -> Result<(path: String, segments: [String]), HTTPParseError> {
+        guard !range.isEmpty else { return .success(("/", [])) }
         guard range.allSatisfy({ URIGrammar.isPathCharacter(bytes[$0]) || bytes[$0] == ASCII.slash }) else {
             return .failure(.invalidTarget)
         }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(range.count)
+        // Where each non-empty segment lies in `decoded`.
+        var segmentRanges: [Range<Int>] = []
         var segmentStart = range.lowerBound + 1
         for index in segmentStart...range.upperBound where index == range.upperBound || bytes[index] == ASCII.slash {
-            guard let segment = URIGrammar.percentDecoded(bytes, segmentStart..<index) else {
-                return .failure(.invalidPercentEncoding)
+            decoded.append(ASCII.slash)
+            let start = decoded.count
+            let raw = segmentStart..<index
+            if raw.contains(where: { bytes[$0] == ASCII.percent }) {
+                guard let segment = URIGrammar.percentDecoded(bytes, raw) else {
+                    return .failure(.invalidPercentEncoding)
+                }
+                // RFC 3986 §6.2.2.2: an encoded separator would be a separator to any component
+                // that decodes again.
+                if segment.contains(where: { $0 == ASCII.slash || $0 == ASCII.backslash }) {
+                    return .failure(.encodedSeparatorInTarget)
+                }
+                decoded.append(contentsOf: segment)
+            } else {
+                decoded.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[raw]))
             }
-            // RFC 3986 §6.2.2.2: an encoded separator would be a separator to any component that
-            // decodes again; a dot segment would climb out of the route it names (§5.2.4).
-            if segment.contains(where: { $0 == ASCII.slash || $0 == ASCII.backslash }) {
-                return .failure(.encodedSeparatorInTarget)
-            }
-            if segment == [UInt8(ascii: ".")] || segment == [UInt8(ascii: "."), UInt8(ascii: ".")] {
+            // A dot segment would climb out of the route it names (RFC 3986 §5.2.4).
+            let length = decoded.count - start
+            if (length == 1 || length == 2) && decoded[start...].allSatisfy({ $0 == UInt8(ascii: ".") }) {
                 return .failure(.dotSegmentInTarget)
             }
-            decoded.append(ASCII.slash)
-            decoded.append(contentsOf: segment)
+            if length > 0 {
+                segmentRanges.append(start..<decoded.count)
+            }
             segmentStart = index + 1
         }
         guard let path = String(validating: decoded, as: UTF8.self) else { return .failure(.invalidUTF8InTarget) }
@@ -132,7 +145,9 @@ public struct RequestTarget: Sendable, Equatable {
         if path.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             return .failure(.controlCharacterInTarget)
         }
-        return .success(path)
+        // Segments are whole UTF-8 sequences: they end at "/" bytes, which never occur inside one.
+        let segments = segmentRanges.map { String(decoding: decoded[$0], as: UTF8.self) }
+        return .success((path, segments))
     }
 
     /// `bytes` form-decoded, or nil when an escape is malformed or the result is not valid UTF-8

@@ -239,6 +239,10 @@ struct HTTPConnectionStateMachine {
             self.parser.reset()
             let headBytes = Array(self.input[self.consumed..<(self.consumed + head.length)])
             self.consumed += head.length
+            if head.framing == .none {
+                self.state = .awaitingResponse
+                return .dispatch(CompleteRequest(head: head, headBytes: headBytes, body: []))
+            }
             var progress = BodyProgress(
                 head: head,
                 headBytes: headBytes,
@@ -248,12 +252,10 @@ struct HTTPConnectionStateMachine {
                 startedAt: now,
                 lastByteAt: now
             )
-            let limit =
-                head.framing == .none ? 0 : self.bodyLimit?(head, headBytes) ?? self.limits.maxBodyLength
+            let limit = self.bodyLimit?(head, headBytes) ?? self.limits.maxBodyLength
             switch head.framing {
             case .none:
-                self.state = .awaitingResponse
-                return .dispatch(CompleteRequest(head: head, headBytes: headBytes, body: []))
+                preconditionFailure("bodiless requests were dispatched above")
             case .contentLength(let length):
                 guard length <= limit else {
                     self.state = .closed
