@@ -448,19 +448,21 @@ final class EventLoop: @unchecked Sendable {
         let requestID = self.requestID(from: headers)
         connection.isHeadRequest = head.method == .head
         connection.isKeepAlive = head.isKeepAlive
+        var current = CurrentRequest(
+            method: head.method,
+            path: "-",
+            requestID: requestID,
+            route: -1,
+            routePattern: "-",
+            started: now
+        )
         let requestTarget: RequestTarget
         switch target {
         case .success(let value):
             requestTarget = value
+            current.path = value.path
         case .failure(let error):
-            connection.current = CurrentRequest(
-                method: head.method,
-                path: "-",
-                requestID: requestID,
-                route: -1,
-                routePattern: "-",
-                started: now
-            )
+            connection.current = current
             self.respond(
                 connection,
                 HTTPError(error.status, error.reason).response(requestID: requestID),
@@ -479,41 +481,22 @@ final class EventLoop: @unchecked Sendable {
         )
         switch self.router.match(method: head.method, segments: requestTarget.segments) {
         case .notFound:
-            connection.current = CurrentRequest(
-                method: head.method,
-                path: requestTarget.path,
-                requestID: requestID,
-                route: -1,
-                routePattern: "-",
-                started: now
-            )
+            connection.current = current
             self.respond(
                 connection,
                 HTTPError(404, "Not Found").response(requestID: requestID),
                 keepAlive: head.isKeepAlive
             )
         case .methodNotAllowed(let allowed):
-            connection.current = CurrentRequest(
-                method: head.method,
-                path: requestTarget.path,
-                requestID: requestID,
-                route: -1,
-                routePattern: "-",
-                started: now
-            )
+            connection.current = current
             var response = HTTPError(405, "Method Not Allowed").response(requestID: requestID)
             response.headers.append(("Allow", allowed.map(\.rawValue).joined(separator: ", ")))
             self.respond(connection, response, keepAlive: head.isKeepAlive)
         case .found(let route, let parameters):
             request.parameters = parameters
-            connection.current = CurrentRequest(
-                method: head.method,
-                path: requestTarget.path,
-                requestID: requestID,
-                route: route.index,
-                routePattern: route.patternText,
-                started: now
-            )
+            current.route = route.index
+            current.routePattern = route.patternText
+            connection.current = current
             switch route.execution {
             case .inline:
                 let response = self.run(route, request)
