@@ -5,7 +5,8 @@
 # 2. builds everything, tests included, once (warnings are errors);
 # 3. starts a throwaway cluster in a temporary folder and migrates a template database;
 # 4. runs the unit and integration tests with SHEBAO_TEST_DATABASE_URL pointing at it;
-# 5. stops the cluster and deletes the folder, whatever happened; exits non-zero on any failure.
+# 5. runs the unit tests (no database) again under ThreadSanitizer, in a build of their own;
+# 6. stops the cluster and deletes the folder, whatever happened; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -29,3 +30,10 @@ psql_admin -c "CREATE DATABASE shebao_template"
 export SHEBAO_TEST_TEMPLATE=shebao_template
 
 swift test --skip-build "$@"
+
+if [ $# -eq 0 ]; then
+    echo "== unit tests under ThreadSanitizer =="
+    swift build --build-tests --sanitize=thread --scratch-path .build-tsan -Xswiftc -warnings-as-errors
+    TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
+        --filter 'ConnectionPoolTests|HTTP1Tests|HTTPServerTests|TLSTests|SecurityTests|MigrationFileTests'
+fi

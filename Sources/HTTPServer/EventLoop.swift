@@ -37,7 +37,10 @@ final class EventLoop: @unchecked Sendable {
     let logger: Logger
     let tlsContext: TLSContext?
 
-    private let completions = Mutex<[Completion]>([])
+    /// Responses from handler threads, and whether the loop has closed its wake-up descriptor.
+    /// Both under one lock: a late handler must never write to a closed descriptor, whose number
+    /// may already belong to another socket.
+    private let completions = Mutex<(pending: [Completion], isClosed: Bool)>(([], false))
     private let stopRequest = Atomic<Int>(StopRequest.none.rawValue)
     private let requestIDPrefix: String
     private let listenerInterest: Selector.Interest
@@ -94,8 +97,11 @@ final class EventLoop: @unchecked Sendable {
 
     /// Hands a handler's response back to the loop. Any thread.
     func complete(_ completion: Completion) {
-        self.completions.withLock { $0.append(completion) }
-        Selector.wake(self.selector.wakeDescriptor)
+        self.completions.withLock { state in
+            guard !state.isClosed else { return }
+            state.pending.append(completion)
+            Selector.wake(self.selector.wakeDescriptor)
+        }
     }
 
     /// Asks the loop to stop: gracefully (stop accepting, finish in-flight requests within the
@@ -103,7 +109,11 @@ final class EventLoop: @unchecked Sendable {
     func stop(graceful: Bool) {
         let request = graceful ? StopRequest.graceful : StopRequest.immediate
         _ = self.stopRequest.max(request.rawValue, ordering: .relaxed)
-        Selector.wake(self.selector.wakeDescriptor)
+        self.completions.withLock { state in
+            if !state.isClosed {
+                Selector.wake(self.selector.wakeDescriptor)
+            }
+        }
     }
 
     // MARK: The loop
@@ -136,6 +146,10 @@ final class EventLoop: @unchecked Sendable {
             self.closeConnection(connection)
         }
         self.closeListener()
+        self.completions.withLock { state in
+            state.isClosed = true
+            state.pending = []
+        }
         self.selector.close()
     }
 
@@ -535,9 +549,9 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func drainCompletions() {
-        let ready = self.completions.withLock { pending -> [Completion] in
-            defer { pending.removeAll(keepingCapacity: true) }
-            return pending
+        let ready = self.completions.withLock { state -> [Completion] in
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
         }
         for completion in ready {
             guard let connection = self.connections[completion.descriptor], connection.id == completion.connectionID
