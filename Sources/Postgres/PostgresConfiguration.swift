@@ -165,7 +165,7 @@ enum Redaction {
     /// of a URL or a `password=` setting, with `***`.
     static func scrub(_ message: String, secrets: [String]) -> String {
         var text = message
-        for secret in secrets where !secret.isEmpty && secret.count < text.count + 1 {
+        for secret in secrets where !secret.isEmpty {
             text = text.replacing(secret, with: "***")
         }
         return Self.scrubPasswordPatterns(text)
