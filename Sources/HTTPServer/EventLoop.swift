@@ -100,7 +100,11 @@ final class EventLoop: @unchecked Sendable {
         self.completions.withLock { state in
             guard !state.isClosed else { return }
             state.pending.append(completion)
-            Selector.wake(self.selector.wakeDescriptor)
+            // One wake-up per batch: the loop takes the whole list after each wake-up, so a list
+            // that was already non-empty has a wake-up on its way.
+            if state.pending.count == 1 {
+                Selector.wake(self.selector.wakeDescriptor)
+            }
         }
     }
 
