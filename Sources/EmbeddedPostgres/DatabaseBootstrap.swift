@@ -19,16 +19,16 @@ public enum DatabaseBootstrap {
     ) throws -> Bool {
         let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
         guard exists.isEmpty else { return false }
-        let statement = try connection.query(
-            """
-            SELECT format('CREATE DATABASE %I', $1::text)
-                || CASE WHEN $2::text IS NULL THEN '' ELSE format(' TEMPLATE %I', $2::text) END
-                || CASE WHEN $3::text IS NULL THEN '' ELSE format(' OWNER %I', $3::text) END
-            """,
-            [name, template, owner]
-        ).single().decode(0, as: String.self)
         do {
-            try connection.execute(unsafeScript: statement)
+            try Self.executeFormatted(
+                """
+                SELECT format('CREATE DATABASE %I', $1::text)
+                    || CASE WHEN $2::text IS NULL THEN '' ELSE format(' TEMPLATE %I', $2::text) END
+                    || CASE WHEN $3::text IS NULL THEN '' ELSE format(' OWNER %I', $3::text) END
+                """,
+                [name, template, owner],
+                on: connection
+            )
         } catch let error as PostgresError where error.sqlState == SQLState("42P04") {
             return false  // created meanwhile by someone else
         }
@@ -37,12 +37,11 @@ public enum DatabaseBootstrap {
 
     /// Drops `name` if it exists, ending its sessions first.
     public static func dropDatabaseIfExists(_ name: String, on connection: PostgresConnection) throws {
-        let statement = try connection.query(
+        try Self.executeFormatted(
             "SELECT format('DROP DATABASE IF EXISTS %I WITH (FORCE)', $1::text)",
-            [name]
+            [name],
+            on: connection
         )
-        .single().decode(0, as: String.self)
-        try connection.execute(unsafeScript: statement)
     }
 
     /// Makes `name` a login role with `password`, a member of `memberOf`; updates the password if
@@ -54,15 +53,28 @@ public enum DatabaseBootstrap {
         on connection: PostgresConnection
     ) throws {
         let exists = try !connection.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [name]).isEmpty
-        let statement = try connection.query(
+        try Self.executeFormatted(
             exists
                 ? "SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', $1::text, $2::text)"
                 : "SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', $1::text, $2::text)",
-            [name, password]
-        ).single().decode(0, as: String.self)
+            [name, password],
+            on: connection
+        )
+        try Self.executeFormatted(
+            "SELECT format('GRANT %I TO %I', $1::text, $2::text)",
+            [memberOf, name],
+            on: connection
+        )
+    }
+
+    /// Runs the utility statement that `builder` (a `SELECT format(…)` over bound values)
+    /// returns: the server quotes the identifiers and literals, nothing is spliced in Swift.
+    private static func executeFormatted(
+        _ builder: String,
+        _ binds: [(any PostgresEncodable)?],
+        on connection: PostgresConnection
+    ) throws {
+        let statement = try connection.query(builder, binds).single().decode(0, as: String.self)
         try connection.execute(unsafeScript: statement)
-        let grant = try connection.query("SELECT format('GRANT %I TO %I', $1::text, $2::text)", [memberOf, name])
-            .single().decode(0, as: String.self)
-        try connection.execute(unsafeScript: grant)
     }
 }

@@ -326,39 +326,33 @@ public struct EmbeddedPostgres: Sendable {
 
     /// A TCP port on 127.0.0.1 that nothing listens on now (the kernel's choice).
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw EmbeddedPostgresError("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        guard let port = Self.bindLoopback(port: 0) else {
+            throw EmbeddedPostgresError("cannot bind a socket on 127.0.0.1")
         }
-        guard bound == 0 else { throw EmbeddedPostgresError("bind() failed") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return port
     }
 
     static func isPortFree(_ port: Int) -> Bool {
+        Self.bindLoopback(port: port) != nil
+    }
+
+    /// Binds (and closes again) a TCP socket on 127.0.0.1:`port`.
+    ///
+    /// - Returns: the port bound, or nil if the bind failed.
+    private static func bindLoopback(port: Int) -> Int? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
-        let bound = withUnsafePointer(to: &address) {
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
             }
         }
-        return bound == 0
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
     }
 }

@@ -13,4 +13,13 @@ public struct HTTPField: Sendable, Equatable {
         self.name = name
         self.value = value
     }
+
+    /// Whether this field's name is `name`, compared ASCII-case-insensitively (never Unicode
+    /// folding).
+    /// - Parameters:
+    ///   - name: the field name, in any case.
+    ///   - buffer: the buffer the field's offsets index.
+    public func hasName(_ name: String, in buffer: UnsafeRawBufferPointer) -> Bool {
+        ASCII.equalsIgnoringCase(buffer, self.name, name)
+    }
 }

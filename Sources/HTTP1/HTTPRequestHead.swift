@@ -57,7 +57,7 @@ public struct HTTPRequestHead: Sendable, Equatable {
     /// - Returns: the value without surrounding whitespace, or nil when there is no such field.
     public func value(of name: String, in buffer: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         precondition(buffer.count >= self.length, "the buffer is not the one the head was parsed from")
-        for field in self.fields where ASCII.equalsIgnoringCase(buffer, field.name, name) {
+        for field in self.fields where field.hasName(name, in: buffer) {
             return UnsafeRawBufferPointer(rebasing: buffer[field.value])
         }
         return nil
@@ -71,7 +71,7 @@ public struct HTTPRequestHead: Sendable, Equatable {
     public func values(of name: String, in buffer: UnsafeRawBufferPointer) -> [UnsafeRawBufferPointer] {
         precondition(buffer.count >= self.length, "the buffer is not the one the head was parsed from")
         return self.fields.compactMap { field in
-            ASCII.equalsIgnoringCase(buffer, field.name, name)
+            field.hasName(name, in: buffer)
                 ? UnsafeRawBufferPointer(rebasing: buffer[field.value]) : nil
         }
     }

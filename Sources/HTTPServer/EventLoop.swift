@@ -252,7 +252,7 @@ final class EventLoop: @unchecked Sendable {
             maxRequests: self.configuration.maxRequestsPerConnection,
             maxPipelinedBytes: self.configuration.maxPipelinedBytes,
             bodyLimit: self.hasBodyLimitOverrides
-                ? { [unowned self] head, bytes in self.routeBodyLimit(head, bytes) } : nil,
+                ? { [unowned self] head, target in self.routeBodyLimit(head, target) } : nil,
             now: now
         )
         let connection = HTTPConnection(
@@ -459,35 +459,19 @@ final class EventLoop: @unchecked Sendable {
         now: ContinuousClock.Instant
     ) {
         let head = complete.head
-        let target = complete.headBytes.withUnsafeBytes { bytes in
-            RequestTarget.parse(UnsafeRawBufferPointer(rebasing: bytes[head.target]))
-        }
         let headers = HTTPHeaders(storage: complete.headBytes, fields: head.fields)
         let requestID = self.requestID(from: headers)
         connection.isHeadRequest = head.method == .head
         connection.isKeepAlive = head.isKeepAlive
+        let requestTarget = complete.target
         var current = CurrentRequest(
             method: head.method,
-            path: "-",
+            path: requestTarget.path,
             requestID: requestID,
             route: -1,
             routePattern: "-",
             started: now
         )
-        let requestTarget: RequestTarget
-        switch target {
-        case .success(let value):
-            requestTarget = value
-            current.path = value.path
-        case .failure(let error):
-            connection.current = current
-            self.respond(
-                connection,
-                HTTPError(error.status, error.reason).response(requestID: requestID),
-                keepAlive: false
-            )
-            return
-        }
         var request = HTTPRequest(
             method: head.method,
             version: head.version,
@@ -714,13 +698,12 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Timers and helpers
 
     /// The body limit of the route a head is for (routes may raise the default for uploads).
-    private func routeBodyLimit(_ head: HTTPRequestHead, _ headBytes: [UInt8]) -> Int {
-        let fallback = self.configuration.limits.maxBodyLength
-        let target = headBytes.withUnsafeBytes {
-            RequestTarget.parse(UnsafeRawBufferPointer(rebasing: $0[head.target]))
-        }
-        guard case .success(let parsed) = target else { return fallback }
-        return self.router.bodyLimit(method: head.method, segments: parsed.segments, fallback: fallback)
+    private func routeBodyLimit(_ head: HTTPRequestHead, _ target: RequestTarget) -> Int {
+        self.router.bodyLimit(
+            method: head.method,
+            segments: target.segments,
+            fallback: self.configuration.limits.maxBodyLength
+        )
     }
 
     private func sweepTimeouts(now: ContinuousClock.Instant) {

@@ -28,6 +28,7 @@ struct HTTPConnectionStateMachine {
     struct BodyProgress {
         var head: HTTPRequestHead
         var headBytes: [UInt8]
+        var target: RequestTarget
         var body: [UInt8]
         var remaining: Int
         var chunked: ChunkedBodyDecoder?
@@ -40,6 +41,8 @@ struct HTTPConnectionStateMachine {
         /// The parsed head; its offsets index `headBytes`.
         var head: HTTPRequestHead
         var headBytes: [UInt8]
+        /// The request-target, decoded once, here.
+        var target: RequestTarget
         var body: [UInt8]
     }
 
@@ -59,7 +62,7 @@ struct HTTPConnectionStateMachine {
     }
 
     /// The body limit for a request, decided when its head is complete (per route).
-    typealias BodyLimit = (_ head: HTTPRequestHead, _ headBytes: [UInt8]) -> Int
+    typealias BodyLimit = (_ head: HTTPRequestHead, _ target: RequestTarget) -> Int
 
     struct Timeouts {
         var headerRead: Duration
@@ -239,20 +242,32 @@ struct HTTPConnectionStateMachine {
             self.parser.reset()
             let headBytes = Array(self.input[self.consumed..<(self.consumed + head.length)])
             self.consumed += head.length
+            let parsed = headBytes.withUnsafeBytes {
+                RequestTarget.parse(UnsafeRawBufferPointer(rebasing: $0[head.target]))
+            }
+            let target: RequestTarget
+            switch parsed {
+            case .success(let value):
+                target = value
+            case .failure(let error):
+                self.state = .closed
+                return .fail(error)
+            }
             if head.framing == .none {
                 self.state = .awaitingResponse
-                return .dispatch(CompleteRequest(head: head, headBytes: headBytes, body: []))
+                return .dispatch(CompleteRequest(head: head, headBytes: headBytes, target: target, body: []))
             }
             var progress = BodyProgress(
                 head: head,
                 headBytes: headBytes,
+                target: target,
                 body: [],
                 remaining: 0,
                 chunked: nil,
                 startedAt: now,
                 lastByteAt: now
             )
-            let limit = self.bodyLimit?(head, headBytes) ?? self.limits.maxBodyLength
+            let limit = self.bodyLimit?(head, target) ?? self.limits.maxBodyLength
             switch head.framing {
             case .none:
                 preconditionFailure("bodiless requests were dispatched above")
@@ -300,7 +315,12 @@ struct HTTPConnectionStateMachine {
             case .done(let used):
                 self.consumed += used
                 return .dispatch(
-                    CompleteRequest(head: progress.head, headBytes: progress.headBytes, body: progress.body)
+                    CompleteRequest(
+                        head: progress.head,
+                        headBytes: progress.headBytes,
+                        target: progress.target,
+                        body: progress.body
+                    )
                 )
             }
         }
@@ -312,7 +332,14 @@ struct HTTPConnectionStateMachine {
             progress.lastByteAt = now
         }
         if progress.remaining == 0 {
-            return .dispatch(CompleteRequest(head: progress.head, headBytes: progress.headBytes, body: progress.body))
+            return .dispatch(
+                CompleteRequest(
+                    head: progress.head,
+                    headBytes: progress.headBytes,
+                    target: progress.target,
+                    body: progress.body
+                )
+            )
         }
         self.state = .readingBody(progress)
         return self.isPeerClosed ? self.closeNow() : .readMore

@@ -84,7 +84,7 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// The first value of `name`.
     public subscript(name: String) -> String? {
-        for field in self.fields where self.matches(field.name, name) {
+        for field in self.fields where self.matches(field, name) {
             return String(decoding: self.storage[field.value], as: UTF8.self)
         }
         return nil
@@ -92,7 +92,7 @@ public struct HTTPHeaders: Sendable, Sequence {
 
     /// Every value of `name`, in order.
     public func values(_ name: String) -> [String] {
-        self.fields.filter { self.matches($0.name, name) }.map {
+        self.fields.filter { self.matches($0, name) }.map {
             String(decoding: self.storage[$0.value], as: UTF8.self)
         }
     }
@@ -109,23 +109,7 @@ public struct HTTPHeaders: Sendable, Sequence {
         }.makeIterator()
     }
 
-    private func matches(_ range: Range<Int>, _ name: String) -> Bool {
-        guard range.count == name.utf8.count else { return false }
-        var index = range.lowerBound
-        for byte in name.utf8 {
-            if ASCII.lowercase(self.storage[index]) != ASCII.lowercase(byte) {
-                return false
-            }
-            index += 1
-        }
-        return true
-    }
-}
-
-/// ASCII helpers that never fold Unicode.
-enum ASCII {
-    @inline(__always)
-    static func lowercase(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    private func matches(_ field: HTTPField, _ name: String) -> Bool {
+        self.storage.withUnsafeBytes { field.hasName(name, in: $0) }
     }
 }

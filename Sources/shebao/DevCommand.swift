@@ -114,7 +114,6 @@ struct DevCommand: ParsableCommand {
     private func migrate(_ migrations: [Migration], configuration: PostgresConfiguration) throws {
         let connection = try Environment.connect(configuration)
         defer { connection.close() }
-        let report = try Migrator().migrate(migrations, on: connection) { print("applying \($0.fileName)") }
-        print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
+        try applyMigrations(migrations, on: connection)
     }
 }

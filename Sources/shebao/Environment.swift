@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Migrations
 import Postgres
 
 /// Reading configuration from the environment and reporting failures the same way everywhere.
@@ -47,6 +48,12 @@ enum Environment {
             )
         }
     }
+}
+
+/// Applies `migrations` on `connection`, printing each file as it is applied and a summary.
+func applyMigrations(_ migrations: [Migration], on connection: PostgresConnection) throws {
+    let report = try Migrator().migrate(migrations, on: connection) { print("applying \($0.fileName)") }
+    print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
 }
 
 /// A failure to report as one line on standard error, exiting with status 1.

@@ -55,18 +55,14 @@ struct MigrateCommand: ParsableCommand {
         let migrations = try Migration.load(directory: try Environment.sqlDirectory(self.sqlDir))
         let connection = try Environment.connect(configuration)
         defer { connection.close() }
-        let migrator = Migrator()
         if self.status {
-            let applied = try migrator.appliedMigrations(on: connection)
+            let applied = try Migrator().appliedMigrations(on: connection)
             for migration in migrations {
                 print("\(applied[migration.version] == nil ? "pending" : "applied") \(migration.fileName)")
             }
             return
         }
-        let report = try migrator.migrate(migrations, on: connection) { migration in
-            print("applying \(migration.fileName)")
-        }
-        print("migrations: \(report.applied.count) applied, \(report.alreadyApplied) already applied")
+        try applyMigrations(migrations, on: connection)
         if let appUser {
             guard let password = Environment.value(self.appPasswordEnv) else {
                 throw Failure("--app-user needs a password in \(self.appPasswordEnv)")

@@ -5,11 +5,11 @@ import Foundation
 #endif
 
 /// A blocking TCP client for socket tests, with a receive timeout so a test never hangs.
-final class TestClient {
-    let descriptor: Int32
+public final class TestClient {
+    public let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    init(port: Int, timeout: Duration = .seconds(10)) throws {
+    public init(port: Int, timeout: Duration = .seconds(10)) throws {
         self.descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -33,11 +33,11 @@ final class TestClient {
         Glibc.close(self.descriptor)
     }
 
-    func send(_ text: String) throws {
+    public func send(_ text: String) throws {
         try self.send(Array(text.utf8))
     }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes {
@@ -49,7 +49,7 @@ final class TestClient {
     }
 
     /// Reads one response (head and Content-Length body). Returns nil if the server closed first.
-    func readResponse() throws -> TestResponse? {
+    public func readResponse() throws -> TestResponse? {
         while true {
             if let response = self.parseResponse() {
                 return response
@@ -65,7 +65,7 @@ final class TestClient {
     }
 
     /// Whether the server closed the connection (recv returns 0) within the timeout.
-    func isClosedByServer() -> Bool {
+    public func isClosedByServer() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = chunk.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
@@ -104,19 +104,19 @@ final class TestClient {
     }
 }
 
-struct TestResponse {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
+public struct TestResponse {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         self.headers.first { $0.0 == name.lowercased() }?.1
     }
 
-    var text: String { String(decoding: self.body, as: UTF8.self) }
+    public var text: String { String(decoding: self.body, as: UTF8.self) }
 }
 
-struct TestClientError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestClientError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
