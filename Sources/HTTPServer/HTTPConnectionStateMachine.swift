@@ -34,6 +34,11 @@ struct HTTPConnectionStateMachine {
         var chunked: ChunkedBodyDecoder?
         var startedAt: Instant
         var lastByteAt: Instant
+
+        /// The request, once the whole body is here.
+        var completed: CompleteRequest {
+            CompleteRequest(head: self.head, headBytes: self.headBytes, target: self.target, body: self.body)
+        }
     }
 
     /// A request whose head and body have fully arrived.
@@ -314,14 +319,7 @@ struct HTTPConnectionStateMachine {
                 return self.isPeerClosed ? self.closeNow() : .readMore
             case .done(let used):
                 self.consumed += used
-                return .dispatch(
-                    CompleteRequest(
-                        head: progress.head,
-                        headBytes: progress.headBytes,
-                        target: progress.target,
-                        body: progress.body
-                    )
-                )
+                return .dispatch(progress.completed)
             }
         }
         let take = min(available, progress.remaining)
@@ -332,14 +330,7 @@ struct HTTPConnectionStateMachine {
             progress.lastByteAt = now
         }
         if progress.remaining == 0 {
-            return .dispatch(
-                CompleteRequest(
-                    head: progress.head,
-                    headBytes: progress.headBytes,
-                    target: progress.target,
-                    body: progress.body
-                )
-            )
+            return .dispatch(progress.completed)
         }
         self.state = .readingBody(progress)
         return self.isPeerClosed ? self.closeNow() : .readMore
