@@ -6,7 +6,9 @@
 #
 # The harness is read from SHEBAO_BENCH_HARNESS (default ../shared/bench beside the checkout)
 # and copied to .shebao/bench-harness, where the Hummingbird anchor is built (minutes, once).
-# Options via environment: BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_CONNECTIONS (64).
+# Options via environment: BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_CONNECTIONS (64),
+# BENCH_PARTS ("static db": which halves to run), SHEBAO_DB_PIPELINE_CONNECTIONS (the worker's
+# pipelined database connections, default 2; 0 runs /db on the handler pool instead).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -43,9 +45,13 @@ SHEBAO_BENCHMARK_ROUTES=1 SHEBAO_ACCESS_LOG=0 DATABASE_URL="$SHEBAO_PG_URL" SHEB
 server_pid=$!
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 
-echo "################ /plaintext and /json: shebao, Hummingbird 2, nginx ################"
-"$harness/run-anchors" --duration "$seconds" --rounds "$rounds" --connections "$connections" \
-    --baseline nginx shebao="http://127.0.0.1:$port"
+parts=${BENCH_PARTS:-static db}
+if [[ " $parts " == *" static "* ]]; then
+    echo "################ /plaintext and /json: shebao, Hummingbird 2, nginx ################"
+    "$harness/run-anchors" --duration "$seconds" --rounds "$rounds" --connections "$connections" \
+        --baseline nginx shebao="http://127.0.0.1:$port"
+fi
+[[ " $parts " == *" db "* ]] || exit 0
 
 echo "################ /db: shebao and Hummingbird + PostgresNIO; then pgbench on the same SELECT ################"
 hb="$harness/anchors/hummingbird-hello/.build/release/HummingbirdHello"

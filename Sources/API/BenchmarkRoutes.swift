@@ -6,8 +6,14 @@ import Synchronization
 /// The TechEmpower-style routes the HTTP benchmark measures: `/plaintext`, `/json` and `/db`.
 /// Off unless configured (`SHEBAO_BENCHMARK_ROUTES=1`).
 public enum BenchmarkRoutes {
-    /// Adds the three routes. `/db` needs the `world` table (id 1…10000, randomnumber).
-    public static func register(on router: inout Router, database: PostgresClient?) {
+    /// Adds the three routes. `/db` needs the `world` table (id 1…10000, randomnumber); it runs
+    /// on `pipeline` (the event loop's own connections) when given, else on the handler pool
+    /// with `database`.
+    public static func register(
+        on router: inout Router,
+        database: PostgresClient?,
+        pipeline: LoopBound<PostgresPipeline>? = nil
+    ) {
         router.add(.get, "/plaintext", execution: .inline) { _ in
             HTTPResponse(status: 200, headers: Self.plainHeaders, body: Self.hello)
         }
@@ -19,20 +25,50 @@ public enum BenchmarkRoutes {
             writer.endObject()
             return .json(writer.bytes)
         }
-        router.add(.get, "/db") { request in
-            guard let database else {
-                throw HTTPError(503, "no database configured")
+        if let pipeline {
+            // The event loop drives the query itself: pipelined, batched per round of events.
+            router.addDeferred(.get, "/db") { _, responder in
+                let id = Int32(Self.random.withLock { $0.next() } % 10_000 + 1)
+                do {
+                    try pipeline.value.submit(Self.selectWorld, [id]) { result in
+                        do {
+                            responder.respond(try Self.worldResponse(result.get()))
+                        } catch {
+                            Self.fail(responder, error)
+                        }
+                    }
+                } catch {
+                    Self.fail(responder, error)
+                }
             }
-            let id = Int32(Self.random.withLock { $0.next() } % 10_000 + 1)
-            let row = try database.query(Self.selectWorld, [id]).single()
-            var writer = JSONWriter(capacity: 48)
-            writer.beginObject()
-            writer.key("id")
-            writer.number(Int(try row.decode(0, as: Int32.self)))
-            writer.key("randomNumber")
-            writer.number(Int(try row.decode(1, as: Int32.self)))
-            writer.endObject()
-            return .json(writer.bytes)
+        } else {
+            router.add(.get, "/db") { request in
+                guard let database else {
+                    throw HTTPError(503, "no database configured")
+                }
+                let id = Int32(Self.random.withLock { $0.next() } % 10_000 + 1)
+                return try Self.worldResponse(database.query(Self.selectWorld, [id]))
+            }
+        }
+    }
+
+    private static func worldResponse(_ rows: PostgresRows) throws -> HTTPResponse {
+        let row = try rows.single()
+        var writer = JSONWriter(capacity: 48)
+        writer.beginObject()
+        writer.key("id")
+        writer.number(Int(try row.decode(0, as: Int32.self)))
+        writer.key("randomNumber")
+        writer.number(Int(try row.decode(1, as: Int32.self)))
+        writer.endObject()
+        return .json(writer.bytes)
+    }
+
+    private static func fail(_ responder: HTTPResponder, _ error: any Error) {
+        if let response = DatabaseFailure.unavailableResponse(error, requestID: responder.requestID) {
+            responder.respond(response)
+        } else {
+            responder.respond(error: error)
         }
     }
 

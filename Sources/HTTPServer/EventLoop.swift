@@ -13,7 +13,8 @@ import TLS
 /// back through ``complete(_:)`` and an eventfd wake-up. Nothing on this thread blocks.
 final class EventLoop: @unchecked Sendable {
     // @unchecked: every stored property is either immutable, a Mutex/Atomic (`completions`,
-    // `stopRequest`), or touched only by the loop thread inside `run()` (marked below).
+    // `stopRequest`), or touched only by the loop thread inside `run()` (marked below). The
+    // services are handed over before the loop thread starts and used only on it afterwards.
 
     /// A response computed on a handler thread, on its way back to its connection.
     struct Completion: Sendable {
@@ -36,6 +37,7 @@ final class EventLoop: @unchecked Sendable {
     let metrics: ServerMetrics
     let logger: Logger
     let tlsContext: TLSContext?
+    let services: [any EventLoopService]
 
     /// Responses from handler threads, and whether the loop has closed its wake-up descriptor.
     /// Both under one lock: a late handler must never write to a closed descriptor, whose number
@@ -50,6 +52,10 @@ final class EventLoop: @unchecked Sendable {
 
     // protected by: the loop thread
     private var connections: [Int32: HTTPConnection] = [:]
+    /// Descriptors watched for services: which service, and for what.
+    private var serviceDescriptors: [Int32: (service: Int, interest: Selector.Interest)] = [:]
+    /// Responses given on the loop thread itself (deferred routes): sent after the round.
+    private var localCompletions: [Completion] = []
     private var nextConnectionID: UInt64 = 1
     private var requestCounter: UInt64 = 0
     private var isAccepting = true
@@ -68,7 +74,8 @@ final class EventLoop: @unchecked Sendable {
         configuration: ServerConfiguration,
         metrics: ServerMetrics,
         logger: Logger,
-        tlsContext: TLSContext?
+        tlsContext: TLSContext?,
+        services: [any EventLoopService] = []
     ) throws {
         self.selector = try Selector()
         self.listener = listener
@@ -78,6 +85,7 @@ final class EventLoop: @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         self.tlsContext = tlsContext
+        self.services = services
         self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         var parserLimits = configuration.limits
         parserLimits.maxBodyLength = router.largestBodyLimit(fallback: configuration.limits.maxBodyLength)
@@ -94,6 +102,33 @@ final class EventLoop: @unchecked Sendable {
     }
 
     // MARK: Cross-thread entry points
+
+    /// Marks the threads that run an event loop, for ``isLoopThread``.
+    private static let loopThreadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+        return key
+    }()
+
+    /// Whether the calling thread runs an event loop.
+    static var isLoopThread: Bool {
+        pthread_getspecific(Self.loopThreadKey) != nil
+    }
+
+    /// Whether the calling thread runs this loop.
+    private var isOwnThread: Bool {
+        pthread_getspecific(Self.loopThreadKey) == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    /// Hands a response to the loop: straight into the round's list on the loop thread, else
+    /// through ``complete(_:)``.
+    func deliver(_ completion: Completion) {
+        if self.isOwnThread {
+            self.localCompletions.append(completion)
+        } else {
+            self.complete(completion)
+        }
+    }
 
     /// Hands a handler's response back to the loop. Any thread.
     func complete(_ completion: Completion) {
@@ -124,28 +159,41 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs until stopped. Called once, on the loop's own thread.
     func run() {
+        pthread_setspecific(Self.loopThreadKey, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(Self.loopThreadKey, nil) }
+        for (index, service) in self.services.enumerated() {
+            service.start(EventLoopHandle(loop: self, service: index))
+        }
         while true {
             let now = ContinuousClock.now
             if self.shouldExit(now: now) {
                 break
             }
-            let timeout: Int32 = self.connections.isEmpty && self.drainDeadline == nil ? 1000 : 100
+            let isQuiet = self.connections.isEmpty && self.drainDeadline == nil && self.services.isEmpty
             do {
-                try self.selector.wait(timeoutMilliseconds: timeout) { event in
+                try self.selector.wait(timeoutMilliseconds: isQuiet ? 1000 : 100) { event in
                     self.handle(event)
                 }
             } catch {
                 self.logger.error("epoll_wait failed", metadata: ["error": "\(error)"])
                 break
             }
-            self.drainCompletions()
+            self.finishRound()
             let after = ContinuousClock.now
             if after - self.lastSweep >= .milliseconds(100) {
                 self.lastSweep = after
                 self.sweepTimeouts(now: after)
                 self.resumeAcceptingIfDue(now: after)
+                for service in self.services {
+                    service.tick(now: after)
+                }
+                self.finishRound()
             }
         }
+        for service in self.services {
+            service.stop()
+        }
+        self.localCompletions = []
         for connection in Array(self.connections.values) {
             self.closeConnection(connection)
         }
@@ -183,9 +231,29 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Sends the round's responses, then lets the services send what the round queued; their
+    /// failures can answer more requests, whose connections can dispatch more, so repeat until
+    /// nothing is left.
+    private func finishRound() {
+        repeat {
+            self.drainCompletions()
+            for service in self.services {
+                service.endOfRound()
+            }
+        } while !self.localCompletions.isEmpty
+    }
+
     private func handle(_ event: Selector.Event) {
         if event.descriptor == self.listener.descriptor && !self.isListenerClosed {
             self.acceptConnections()
+            return
+        }
+        if let watched = self.serviceDescriptors[event.descriptor] {
+            self.services[watched.service].ready(
+                descriptor: event.descriptor,
+                readable: event.isReadable || event.isHangUp,
+                writable: event.isWritable || event.isHangUp
+            )
             return
         }
         guard let connection = self.connections[event.descriptor] else { return }
@@ -499,16 +567,27 @@ final class EventLoop: @unchecked Sendable {
             current.route = route.index
             current.routePattern = route.patternText
             connection.current = current
-            switch route.execution {
-            case .inline:
-                let response = self.run(route, request)
+            switch route.action {
+            case .handler(let handler, .inline):
+                let response = self.run(handler, route, request)
                 self.respond(connection, response, keepAlive: head.isKeepAlive)
-            case .pool:
+            case .deferred(let handler):
+                handler(
+                    request,
+                    HTTPResponder(
+                        loop: self,
+                        descriptor: connection.descriptor,
+                        connectionID: connection.id,
+                        route: route.patternText,
+                        requestID: requestID
+                    )
+                )
+            case .handler(let handler, .pool):
                 let descriptor = connection.descriptor
                 let id = connection.id
                 let prepared = request
                 let submitted = self.handlers.submit { [self] in
-                    let response = self.run(route, prepared)
+                    let response = self.run(handler, route, prepared)
                     self.complete(Completion(descriptor: descriptor, connectionID: id, response: response))
                 }
                 if !submitted {
@@ -521,25 +600,67 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Runs a handler, turning errors into responses.
-    private func run(_ route: Router.Route, _ request: HTTPRequest) -> HTTPResponse {
+    /// Runs a route's handler, turning errors into responses.
+    private func run(_ handler: @escaping HTTPHandler, _ route: Router.Route, _ request: HTTPRequest) -> HTTPResponse {
         do {
-            return try self.router.run(route, request)
-        } catch let error as any HTTPResponseError {
-            return error.response(requestID: request.requestID)
+            return try self.router.run(handler, request)
         } catch {
-            self.logger.error(
-                "handler failed",
-                metadata: ["request_id": "\(request.requestID)", "route": "\(route.patternText)", "error": "\(error)"]
-            )
-            return HTTPError(500, "Internal Server Error").response(requestID: request.requestID)
+            return self.errorResponse(error, requestID: request.requestID, route: route.patternText)
         }
     }
 
+    /// The response for a handler's error: its own for an ``HTTPResponseError``; otherwise a
+    /// 500 without internals, the details logged with the request ID. Any thread.
+    func errorResponse(_ error: any Error, requestID: String, route: String) -> HTTPResponse {
+        if let error = error as? any HTTPResponseError {
+            return error.response(requestID: requestID)
+        }
+        self.logger.error(
+            "handler failed",
+            metadata: ["request_id": "\(requestID)", "route": "\(route)", "error": "\(error)"]
+        )
+        return HTTPError(500, "Internal Server Error").response(requestID: requestID)
+    }
+
+    // MARK: Services
+
+    /// Registers or modifies a service's descriptor. libpq may have replaced its socket by one
+    /// with the same number (the old registration vanished with the old socket): then modifying
+    /// fails with ENOENT and the descriptor is added afresh.
+    func watch(_ descriptor: Int32, interest: Selector.Interest, service: Int) throws {
+        var code = self.selector.control(
+            self.serviceDescriptors[descriptor] == nil ? EPOLL_CTL_ADD : EPOLL_CTL_MOD,
+            descriptor,
+            interest: interest
+        )
+        if code == ENOENT {
+            code = self.selector.control(EPOLL_CTL_ADD, descriptor, interest: interest)
+        } else if code == EEXIST {
+            code = self.selector.control(EPOLL_CTL_MOD, descriptor, interest: interest)
+        }
+        guard code == 0 else {
+            self.serviceDescriptors[descriptor] = nil
+            throw IOError(errnoCode: code, call: "epoll_ctl(service descriptor)")
+        }
+        self.serviceDescriptors[descriptor] = (service, interest)
+    }
+
+    /// Forgets a service's descriptor. It may already be closed (libpq closes a broken
+    /// connection's socket itself), which also removed it from epoll: errors are expected.
+    func unwatch(_ descriptor: Int32) {
+        guard self.serviceDescriptors.removeValue(forKey: descriptor) != nil else { return }
+        _ = self.selector.control(EPOLL_CTL_DEL, descriptor, interest: .none)
+    }
+
     private func drainCompletions() {
-        let ready = self.completions.withLock { state -> [Completion] in
+        var ready = self.completions.withLock { state -> [Completion] in
+            guard !state.pending.isEmpty else { return [] }
             defer { state.pending.removeAll(keepingCapacity: true) }
             return state.pending
+        }
+        if !self.localCompletions.isEmpty {
+            ready += self.localCompletions
+            self.localCompletions.removeAll(keepingCapacity: true)
         }
         for completion in ready {
             guard let connection = self.connections[completion.descriptor], connection.id == completion.connectionID

@@ -18,18 +18,21 @@ public final class HTTPServer: Sendable {
     public let metrics: ServerMetrics
     private let router: Router
     private let logger: Logger
+    private let services: ServiceList
     private let state = Mutex<(loop: EventLoop?, thread: pthread_t?, handlers: HandlerPool?)>((nil, nil, nil))
 
     public init(
         configuration: ServerConfiguration,
         router: Router,
         logger: Logger,
-        metrics: ServerMetrics = ServerMetrics()
+        metrics: ServerMetrics = ServerMetrics(),
+        services: [any EventLoopService] = []
     ) {
         self.configuration = configuration
         self.router = router
         self.logger = logger
         self.metrics = metrics
+        self.services = ServiceList(services)
     }
 
     /// Binds and starts serving.
@@ -63,7 +66,8 @@ public final class HTTPServer: Sendable {
                 configuration: self.configuration,
                 metrics: self.metrics,
                 logger: self.logger,
-                tlsContext: tlsContext
+                tlsContext: tlsContext,
+                services: self.services.take()
             )
         } catch {
             listener.close()
@@ -113,5 +117,24 @@ public final class HTTPServer: Sendable {
         }
         handlers?.shutdown()
         self.state.withLock { $0 = (nil, nil, nil) }
+    }
+}
+
+/// The services given to the server, until its loop takes them.
+private final class ServiceList: @unchecked Sendable {
+    // @unchecked: `services` is read and emptied under `lock`, once, in `start()`, before the
+    // loop thread exists; from then on only that thread touches the services.
+    private var services: [any EventLoopService]
+    private let lock = Mutex(())
+
+    init(_ services: [any EventLoopService]) {
+        self.services = services
+    }
+
+    func take() -> [any EventLoopService] {
+        self.lock.withLock { _ in
+            defer { self.services = [] }
+            return self.services
+        }
     }
 }

@@ -4,6 +4,12 @@ public import HTTP1
 /// is registered as ``Router/Execution/inline``.
 public typealias HTTPHandler = @Sendable (HTTPRequest) throws -> HTTPResponse
 
+/// Handles one request on the event-loop thread and answers later through the responder, from
+/// a completion the loop runs (a pipelined database result, say). It must never block. The
+/// router's middleware does **not** wrap it: use deferred routes only for answers that need no
+/// authentication, or check it in the handler.
+public typealias HTTPDeferredHandler = @Sendable (HTTPRequest, HTTPResponder) -> Void
+
 /// Wraps handling: authentication, auditing, … `next` runs the rest of the chain.
 public typealias HTTPMiddleware = @Sendable (HTTPRequest, _ next: HTTPHandler) throws -> HTTPResponse
 
@@ -20,16 +26,21 @@ public struct Router: Sendable {
         case inline
     }
 
+    /// What a route runs.
+    enum Action: Sendable {
+        case handler(HTTPHandler, Execution)
+        case deferred(HTTPDeferredHandler)
+    }
+
     struct Route: Sendable {
         /// Position in `routes`, for metrics.
         var index: Int
         var method: HTTPMethod
         var pattern: [Segment]
         var patternText: String
-        var execution: Execution
+        var action: Action
         /// Largest request body this route takes, if not the server's default.
         var maxBodyBytes: Int?
-        var handler: HTTPHandler
     }
 
     enum Segment: Sendable, Equatable {
@@ -66,6 +77,21 @@ public struct Router: Sendable {
         maxBodyBytes: Int? = nil,
         _ handler: @escaping HTTPHandler
     ) {
+        self.append(method, pattern, .handler(handler, execution), maxBodyBytes: maxBodyBytes)
+    }
+
+    /// Adds a route whose handler runs on the event-loop thread and answers later through an
+    /// ``HTTPResponder`` (see ``HTTPDeferredHandler``; middleware does not wrap it).
+    public mutating func addDeferred(
+        _ method: HTTPMethod,
+        _ pattern: String,
+        maxBodyBytes: Int? = nil,
+        _ handler: @escaping HTTPDeferredHandler
+    ) {
+        self.append(method, pattern, .deferred(handler), maxBodyBytes: maxBodyBytes)
+    }
+
+    private mutating func append(_ method: HTTPMethod, _ pattern: String, _ action: Action, maxBodyBytes: Int?) {
         let segments: [Segment] = pattern.split(separator: "/").map { part in
             if part.hasPrefix(":") { return .parameter(String(part.dropFirst())) }
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
@@ -77,9 +103,8 @@ public struct Router: Sendable {
                 method: method,
                 pattern: segments,
                 patternText: pattern,
-                execution: execution,
-                maxBodyBytes: maxBodyBytes,
-                handler: handler
+                action: action,
+                maxBodyBytes: maxBodyBytes
             )
         )
     }
@@ -122,9 +147,9 @@ public struct Router: Sendable {
         return fallback
     }
 
-    /// Runs `route`'s handler inside the middleware chain.
-    func run(_ route: Route, _ request: HTTPRequest) throws -> HTTPResponse {
-        var handler = route.handler
+    /// Runs `handler` (a route's) inside the middleware chain.
+    func run(_ handler: @escaping HTTPHandler, _ request: HTTPRequest) throws -> HTTPResponse {
+        var handler = handler
         for middleware in self.middleware.reversed() {
             let next = handler
             handler = { request in try middleware(request, next) }

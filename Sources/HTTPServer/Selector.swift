@@ -84,6 +84,21 @@ final class Selector {
         _ = try? Posix.syscallAlways("epoll_ctl(DEL)") { epoll_ctl(self.epoll, EPOLL_CTL_DEL, descriptor, &event) }
     }
 
+    /// One `epoll_ctl` on a descriptor someone else may already have closed (libpq closes its
+    /// socket when the connection breaks): reports errno instead of treating `EBADF` as a bug.
+    ///
+    /// - Returns: 0 on success, else errno.
+    func control(_ operation: Int32, _ descriptor: Int32, interest: Interest) -> Int32 {
+        var event = epoll_event()
+        event.events = interest.rawValue
+        event.data.fd = descriptor
+        while epoll_ctl(self.epoll, operation, descriptor, &event) == -1 {
+            let code = errno
+            guard code == EINTR else { return code }
+        }
+        return 0
+    }
+
     /// Waits up to `timeoutMilliseconds` (-1: forever) and calls `body` for each event. The
     /// wake-up eventfd is drained here and not reported.
     ///

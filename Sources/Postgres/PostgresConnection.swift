@@ -312,22 +312,33 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
     }
 
     func serverError(from result: OpaquePointer) -> PostgresError {
+        var error = PostgresError(result: result, secrets: self.secrets)
+        let isConnectionLost = self.isBroken || error.sqlState == nil
+        if isConnectionLost, let handle = self.handle, PQstatus(handle) != CONNECTION_OK {
+            self.isBroken = true
+        }
+        if error.sqlState == nil && self.isBroken {
+            error.code = .connectionClosed
+        }
+        return error
+    }
+}
+
+extension PostgresError {
+    /// The error a failed libpq result reports, with its fields and any secret scrubbed from the
+    /// message. Code `.server`.
+    init(result: OpaquePointer, secrets: [String]) {
         func field(_ code: UInt8) -> String? {
             PQresultErrorField(result, Int32(code)).map { String(cString: $0) }
         }
-        let sqlState = field(UInt8(ascii: "C")).map(SQLState.init)
         var message = field(UInt8(ascii: "M"))
         if message == nil {
             message = String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines()
         }
-        let isConnectionLost = self.isBroken || sqlState == nil
-        if isConnectionLost, let handle = self.handle, PQstatus(handle) != CONNECTION_OK {
-            self.isBroken = true
-        }
-        return PostgresError(
-            code: sqlState == nil && self.isBroken ? .connectionClosed : .server,
-            sqlState: sqlState,
-            message: message.map { Redaction.scrub($0, secrets: self.secrets) },
+        self.init(
+            code: .server,
+            sqlState: field(UInt8(ascii: "C")).map(SQLState.init),
+            message: message.map { Redaction.scrub($0, secrets: secrets) },
             detail: field(UInt8(ascii: "D")),
             hint: field(UInt8(ascii: "H")),
             constraint: field(UInt8(ascii: "n")),

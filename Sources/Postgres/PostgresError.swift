@@ -16,6 +16,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
             case unexpectedNull
             case protocolViolation
             case copyFailed
+            case overloaded
         }
 
         private let base: Base
@@ -40,6 +41,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let protocolViolation = Code(.protocolViolation)
         /// A `COPY` could not be completed.
         public static let copyFailed = Code(.copyFailed)
+        /// Too many statements are already waiting; nothing was sent (try again later).
+        public static let overloaded = Code(.overloaded)
 
         public var description: String {
             switch self.base {
@@ -51,6 +54,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
             case .unexpectedNull: "unexpectedNull"
             case .protocolViolation: "protocolViolation"
             case .copyFailed: "copyFailed"
+            case .overloaded: "overloaded"
             }
         }
     }

@@ -61,10 +61,21 @@ struct WorkerCommand: ParsableCommand {
         SystemRoutes.register(on: &router, database: database, metrics: metrics) {
             box.server?.handlerQueueDepth ?? (0, 0)
         }
+        var services: [any EventLoopService] = []
         if Environment.value("SHEBAO_BENCHMARK_ROUTES") == "1" {
-            BenchmarkRoutes.register(on: &router, database: database)
+            let pipeline = try ServerSettings.databasePipeline()
+            if let pipeline {
+                services.append(DatabasePipelineService(pipeline: pipeline, logger: logger))
+            }
+            BenchmarkRoutes.register(on: &router, database: database, pipeline: pipeline.map(LoopBound.init))
         }
-        let server = HTTPServer(configuration: configuration, router: router, logger: logger, metrics: metrics)
+        let server = HTTPServer(
+            configuration: configuration,
+            router: router,
+            logger: logger,
+            metrics: metrics,
+            services: services
+        )
         box.server = server
         let port: Int
         do {
@@ -111,6 +122,21 @@ enum ServerSettings {
             configuration.tls = TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key)
         }
         return configuration
+    }
+
+    /// The event loop's pipelined connections, if `DATABASE_URL` is set and
+    /// `SHEBAO_DB_PIPELINE_CONNECTIONS` is not 0 (default 2).
+    static func databasePipeline() throws -> PostgresPipeline? {
+        guard let url = Environment.value("DATABASE_URL") else { return nil }
+        var options = PostgresPipeline.Options()
+        if let count = Environment.value("SHEBAO_DB_PIPELINE_CONNECTIONS").flatMap(Int.init) {
+            guard count > 0 else { return nil }
+            options.connections = count
+        }
+        return PostgresPipeline(
+            configuration: try Environment.configuration(url: url, variable: "DATABASE_URL"),
+            options: options
+        )
     }
 
     /// The database pool, if `DATABASE_URL` is set.

@@ -10,28 +10,6 @@ import Testing
     import Glibc
 #endif
 
-/// A server on 127.0.0.1:0 in this process, stopped when the test ends.
-private final class RunningServer {
-    let server: HTTPServer
-    let port: Int
-
-    init(_ configure: (inout ServerConfiguration) -> Void = { _ in }, routes: (inout Router) -> Void) throws {
-        var configuration = ServerConfiguration()
-        configuration.listen = .bind(host: "127.0.0.1", port: 0)
-        configuration.isAccessLogEnabled = false
-        configure(&configuration)
-        var router = Router()
-        routes(&router)
-        self.server = HTTPServer(configuration: configuration, router: router, logger: Logger(label: "test"))
-        self.port = try self.server.start()
-    }
-
-    func stop() {
-        self.server.stop(graceful: false)
-        self.server.waitUntilStopped()
-    }
-}
-
 private func openDescriptorCount() -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
 }

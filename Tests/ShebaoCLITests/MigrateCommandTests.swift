@@ -8,17 +8,11 @@ import Testing
 struct MigrateCommandTests {
     private var shebao: String { TestEnvironment.shebaoExecutable ?? "" }
 
-    private func url(for database: TestDatabase) throws -> String {
-        let admin = try #require(TestEnvironment.adminURL)
-        try #require(admin.hasSuffix("/postgres"))
-        return String(admin.dropLast("postgres".count)) + database.name
-    }
-
     @Test func migrateAppliesEverythingOnceAndAgainNothing() throws {
         let database = try TestDatabase.create("cli", migrated: false)
         defer { database.drop() }
         let environment: [String: String?] = [
-            "DATABASE_URL": try self.url(for: database), "MIGRATION_DATABASE_URL": nil,
+            "DATABASE_URL": try database.url(), "MIGRATION_DATABASE_URL": nil,
         ]
         let first = try Subprocess.run(self.shebao, ["migrate"], environment: environment)
         #expect(first.status == 0, "\(first.standardError)")
@@ -39,7 +33,7 @@ struct MigrateCommandTests {
             self.shebao,
             ["migrate", "--app-user", user],
             environment: [
-                "DATABASE_URL": try self.url(for: database), "SHEBAO_APP_PASSWORD": "app-secret-1",
+                "DATABASE_URL": try database.url(), "SHEBAO_APP_PASSWORD": "app-secret-1",
                 "MIGRATION_DATABASE_URL": nil,
             ]
         )
@@ -56,7 +50,7 @@ struct MigrateCommandTests {
         let database = try TestDatabase.create("cliconcurrent", migrated: false)
         defer { database.drop() }
         let environment: [String: String?] = [
-            "DATABASE_URL": try self.url(for: database), "MIGRATION_DATABASE_URL": nil,
+            "DATABASE_URL": try database.url(), "MIGRATION_DATABASE_URL": nil,
         ]
         let shebao = self.shebao
         async let first = onThread { try Subprocess.run(shebao, ["migrate"], environment: environment) }

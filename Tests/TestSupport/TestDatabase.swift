@@ -75,6 +75,14 @@ public final class TestDatabase: Sendable {
 
     private static let sharedDatabase = Mutex<TestDatabase?>(nil)
 
+    /// A superuser URL for this database, for processes started by a test.
+    public func url() throws -> String {
+        guard let admin = TestEnvironment.adminURL, admin.hasSuffix("/postgres") else {
+            throw TestSetupError("SHEBAO_TEST_DATABASE_URL does not end in /postgres")
+        }
+        return String(admin.dropLast("postgres".count)) + self.name
+    }
+
     /// Opens a superuser connection to this database.
     public func connect() throws -> PostgresConnection {
         try PostgresConnection.connect(self.configuration)

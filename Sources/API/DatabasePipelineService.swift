@@ -1,0 +1,69 @@
+public import HTTPServer
+public import Logging
+public import Postgres
+
+/// Runs a ``PostgresPipeline`` on an event loop: its connections' sockets sit in the loop's
+/// epoll set, statements queued during a round go out together at its end, and results answer
+/// their requests on the loop thread with no thread hop. For read-only single statements of
+/// deferred routes; everything else uses the blocking pool on handler threads.
+public final class DatabasePipelineService: EventLoopService {
+    public let pipeline: PostgresPipeline
+    private let logger: Logger
+
+    public init(pipeline: PostgresPipeline, logger: Logger) {
+        self.pipeline = pipeline
+        self.logger = logger
+    }
+
+    public func start(_ loop: EventLoopHandle) {
+        let logger = self.logger
+        self.pipeline.watcher = { old, new in
+            if let old, old.descriptor != new?.descriptor {
+                loop.unwatch(old.descriptor)
+            }
+            guard let new else { return }
+            do {
+                try loop.watch(new.descriptor, read: new.read, write: new.write)
+            } catch {
+                // The connection then times out or fails its statements; the pipeline replaces it.
+                logger.error("cannot watch a database connection", metadata: ["error": "\(error)"])
+            }
+        }
+        self.pipeline.start()
+    }
+
+    public func ready(descriptor: Int32, readable: Bool, writable: Bool) {
+        self.pipeline.process(descriptor: descriptor, readable: readable, writable: writable)
+    }
+
+    public func endOfRound() {
+        self.pipeline.flush()
+    }
+
+    public func tick(now: ContinuousClock.Instant) {
+        self.pipeline.tick(now: now)
+    }
+
+    public func stop() {
+        self.pipeline.close()
+    }
+}
+
+/// How database failures answer HTTP requests.
+public enum DatabaseFailure {
+    /// 503 with `Retry-After` when the database is unreachable or overloaded (the client may try
+    /// again); `nil` for other errors, which are the handler's to report (a 500, logged).
+    public static func unavailableResponse(_ error: any Error, requestID: String) -> HTTPResponse? {
+        guard let error = error as? PostgresError, error.isConnectionLevel || error.code == .overloaded else {
+            return nil
+        }
+        var response = HTTPResponse.problem(
+            status: 503,
+            title: "Service Unavailable",
+            detail: "the database is not reachable",
+            requestID: requestID
+        )
+        response.headers.append(("Retry-After", "1"))
+        return response
+    }
+}
