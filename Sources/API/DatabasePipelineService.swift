@@ -1,6 +1,7 @@
 public import HTTPServer
 public import Logging
 public import Postgres
+import Synchronization
 
 /// Runs a ``PostgresPipeline`` on an event loop: its connections' sockets sit in the loop's
 /// epoll set, statements queued during a round go out together at its end, and results answer
@@ -8,6 +9,8 @@ public import Postgres
 /// deferred routes; everything else uses the blocking pool on handler threads.
 public final class DatabasePipelineService: EventLoopService {
     public let pipeline: PostgresPipeline
+    /// The pipeline's state as of the last tick, readable from any thread (for `/metrics`).
+    public let gauges = PipelineGauges()
     private let logger: Logger
 
     public init(pipeline: PostgresPipeline, logger: Logger) {
@@ -42,10 +45,34 @@ public final class DatabasePipelineService: EventLoopService {
 
     public func tick(now: ContinuousClock.Instant) {
         self.pipeline.tick(now: now)
+        self.gauges.ready.store(self.pipeline.readyConnections, ordering: .relaxed)
+        self.gauges.outstanding.store(self.pipeline.outstanding, ordering: .relaxed)
     }
 
     public func stop() {
         self.pipeline.close()
+    }
+}
+
+/// A pipeline's state, published by its event loop every tick.
+public final class PipelineGauges: Sendable {
+    /// Connections ready to take statements.
+    let ready = Atomic<Int>(0)
+    /// Statements submitted and not yet answered.
+    let outstanding = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Prometheus lines.
+    public var lines: [String] {
+        [
+            "# HELP shebao_db_pipeline_ready Pipelined database connections of the event loop ready for statements.",
+            "# TYPE shebao_db_pipeline_ready gauge",
+            "shebao_db_pipeline_ready \(self.ready.load(ordering: .relaxed))",
+            "# HELP shebao_db_pipeline_outstanding Statements sent on the pipelined connections and not yet answered.",
+            "# TYPE shebao_db_pipeline_outstanding gauge",
+            "shebao_db_pipeline_outstanding \(self.outstanding.load(ordering: .relaxed))",
+        ]
     }
 }
 

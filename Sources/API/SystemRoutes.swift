@@ -11,11 +11,13 @@ public enum SystemRoutes {
     ///   - router: the router to add them to.
     ///   - database: the pool `/readyz` checks and `/metrics` reports on.
     ///   - metrics: the server's counters, rendered by `/metrics`.
+    ///   - pipeline: the event loop's pipelined connections, if any, for `/metrics`.
     ///   - handlerQueueDepth: the handler pool's depth, read at each scrape.
     public static func register(
         on router: inout Router,
         database: PostgresClient?,
         metrics: ServerMetrics,
+        pipeline: PipelineGauges? = nil,
         handlerQueueDepth: @escaping @Sendable () -> (queued: Int, running: Int)
     ) {
         router.add(.get, "/healthz", execution: .inline) { _ in
@@ -54,6 +56,7 @@ public enum SystemRoutes {
                     "shebao_db_pool_max \(database.pool.configuration.maximumConnections)",
                 ]
             }
+            extra += pipeline?.lines ?? []
             let text = metrics.render(handlerQueue: handlerQueueDepth(), extra: extra)
             return HTTPResponse(
                 status: 200,

@@ -4,8 +4,11 @@
 public struct JSONWriter: Sendable {
     /// The bytes written so far.
     public private(set) var bytes: [UInt8] = []
-    // One entry per open container: whether it already holds an element (comma needed).
-    private var hasElement: [Bool] = []
+    // One bit per open container, innermost lowest: whether it already holds an element (a comma
+    // is needed before the next). Containers deeper than 64 keep their bits in `deeper`.
+    private var hasElement: UInt64 = 0
+    private var depth = 0
+    private var deeper: [UInt64] = []
     private var afterKey = false
 
     public init(capacity: Int = 64) {
@@ -15,23 +18,43 @@ public struct JSONWriter: Sendable {
     public mutating func beginObject() {
         self.separate()
         self.bytes.append(UInt8(ascii: "{"))
-        self.hasElement.append(false)
+        self.open()
     }
 
     public mutating func endObject() {
-        self.hasElement.removeLast()
+        self.close()
         self.bytes.append(UInt8(ascii: "}"))
     }
 
     public mutating func beginArray() {
         self.separate()
         self.bytes.append(UInt8(ascii: "["))
-        self.hasElement.append(false)
+        self.open()
     }
 
     public mutating func endArray() {
-        self.hasElement.removeLast()
+        self.close()
         self.bytes.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func open() {
+        if self.depth > 0 && self.depth % 64 == 0 {
+            self.deeper.append(self.hasElement)
+            self.hasElement = 0
+        } else {
+            self.hasElement <<= 1
+        }
+        self.depth += 1
+    }
+
+    private mutating func close() {
+        precondition(self.depth > 0, "JSONWriter: a container was closed that was never opened")
+        self.depth -= 1
+        if self.depth > 0 && self.depth % 64 == 0 {
+            self.hasElement = self.deeper.removeLast()
+        } else {
+            self.hasElement >>= 1
+        }
     }
 
     /// An object key; the next value written is its value.
@@ -72,11 +95,11 @@ public struct JSONWriter: Sendable {
             self.afterKey = false
             return
         }
-        if let last = self.hasElement.last {
-            if last {
+        if self.depth > 0 {
+            if self.hasElement & 1 != 0 {
                 self.bytes.append(UInt8(ascii: ","))
             }
-            self.hasElement[self.hasElement.count - 1] = true
+            self.hasElement |= 1
         }
     }
 

@@ -58,16 +58,17 @@ struct WorkerCommand: ParsableCommand {
         let metrics = ServerMetrics()
         var router = Router()
         let box = ServerBox()
-        SystemRoutes.register(on: &router, database: database, metrics: metrics) {
-            box.server?.handlerQueueDepth ?? (0, 0)
-        }
         var services: [any EventLoopService] = []
+        var pipeline: DatabasePipelineService?
         if Environment.value("SHEBAO_BENCHMARK_ROUTES") == "1" {
-            let pipeline = try ServerSettings.databasePipeline()
-            if let pipeline {
-                services.append(DatabasePipelineService(pipeline: pipeline, logger: logger))
+            pipeline = try ServerSettings.databasePipeline().map {
+                DatabasePipelineService(pipeline: $0, logger: logger)
             }
-            BenchmarkRoutes.register(on: &router, database: database, pipeline: pipeline.map(LoopBound.init))
+            services += pipeline.map { [$0] } ?? []
+            BenchmarkRoutes.register(on: &router, database: database, pipeline: pipeline.map { LoopBound($0.pipeline) })
+        }
+        SystemRoutes.register(on: &router, database: database, metrics: metrics, pipeline: pipeline?.gauges) {
+            box.server?.handlerQueueDepth ?? (0, 0)
         }
         let server = HTTPServer(
             configuration: configuration,
@@ -103,49 +104,4 @@ final class ServerBox: @unchecked Sendable {
     // @unchecked: written once, before the server starts (and so before any request can read
     // it); the thread start that follows orders the write before every read.
     var server: HTTPServer?
-}
-
-/// Server settings from the environment.
-enum ServerSettings {
-    static func fromEnvironment() throws -> ServerConfiguration {
-        var configuration = ServerConfiguration()
-        if let threads = Environment.value("SHEBAO_HANDLER_THREADS").flatMap(Int.init), threads > 0 {
-            configuration.handlerThreads = threads
-        }
-        if Environment.value("SHEBAO_ACCESS_LOG") == "0" {
-            configuration.isAccessLogEnabled = false
-        }
-        if let certificate = Environment.value("SHEBAO_TLS_CERTIFICATE") {
-            guard let key = Environment.value("SHEBAO_TLS_KEY") else {
-                throw ValidationError("SHEBAO_TLS_CERTIFICATE is set but SHEBAO_TLS_KEY is not")
-            }
-            configuration.tls = TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key)
-        }
-        return configuration
-    }
-
-    /// The event loop's pipelined connections, if `DATABASE_URL` is set and
-    /// `SHEBAO_DB_PIPELINE_CONNECTIONS` is not 0 (default 2).
-    static func databasePipeline() throws -> PostgresPipeline? {
-        guard let url = Environment.value("DATABASE_URL") else { return nil }
-        var options = PostgresPipeline.Options()
-        if let count = Environment.value("SHEBAO_DB_PIPELINE_CONNECTIONS").flatMap(Int.init) {
-            guard count > 0 else { return nil }
-            options.connections = count
-        }
-        return PostgresPipeline(
-            configuration: try Environment.configuration(url: url, variable: "DATABASE_URL"),
-            options: options
-        )
-    }
-
-    /// The database pool, if `DATABASE_URL` is set.
-    static func databaseClient() throws -> PostgresClient? {
-        guard let url = Environment.value("DATABASE_URL") else { return nil }
-        let size = Environment.value("SHEBAO_DB_POOL_SIZE").flatMap(Int.init) ?? 16
-        return PostgresClient(
-            configuration: try Environment.configuration(url: url, variable: "DATABASE_URL"),
-            pool: .init(maximumConnections: size, acquireTimeout: .seconds(5))
-        )
-    }
 }

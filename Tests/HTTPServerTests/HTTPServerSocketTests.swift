@@ -32,15 +32,22 @@ private func openDescriptorCount() -> Int {
         let running = try RunningServer(routes: self.standardRoutes)
         defer { running.stop() }
         let client = try TestClient(port: running.port)
-        for _ in 0..<3 {
+        var requestIDs: [String] = []
+        for _ in 0..<20 {
             try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
             let response = try #require(try client.readResponse())
             #expect(response.status == 200)
             #expect(response.text == "hello")
             #expect(response.header("Connection") == nil)
-            #expect(response.header("X-Request-ID")?.isEmpty == false)
             #expect(response.header("Date")?.hasSuffix("GMT") == true)
+            requestIDs.append(response.header("X-Request-ID") ?? "")
         }
+        // Generated IDs: one per-process prefix, then a hex counter that goes up by one.
+        let parts = requestIDs.map { $0.split(separator: "-").map(String.init) }
+        #expect(parts.allSatisfy { $0.count == 2 && $0[0] == parts[0][0] })
+        let counters = parts.compactMap { UInt64($0.last ?? "", radix: 16) }
+        #expect(counters == Array(counters[0]..<counters[0] + 20))
+        #expect(parts[16][1] == String(counters[16], radix: 16))
     }
 
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {

@@ -25,4 +25,35 @@ import Testing
         writer.string("say \"hi\" \\ \n\t\u{01} 社保")
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #""say \"hi\" \\ \n\t\u0001 社保""#)
     }
+
+    @Test(arguments: [1, 63, 64, 65, 128, 200])
+    func commasStayRightAtEveryDepth(depth: Int) {
+        // [0,[1,[2,…],2],1],0] : an element before and after each nested array.
+        var writer = JSONWriter()
+        for level in 0..<depth {
+            writer.beginArray()
+            writer.number(level)
+        }
+        for level in (0..<depth).reversed() {
+            writer.number(level)
+            writer.endArray()
+        }
+        var expected = ""
+        for level in 0..<depth {
+            expected += (level == 0 ? "" : ",") + "[\(level)"
+        }
+        for level in (0..<depth).reversed() {
+            expected += ",\(level)]"
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == expected)
+        // And the writer is reusable at the top level afterwards: a second value gets no comma.
+        var siblings = JSONWriter()
+        siblings.beginArray()
+        for _ in 0..<70 { siblings.beginObject() }
+        for _ in 0..<70 { siblings.endObject() }
+        siblings.beginObject()
+        siblings.endObject()
+        siblings.endArray()
+        #expect(String(decoding: siblings.bytes, as: UTF8.self).hasSuffix("}}},{}]"))
+    }
 }

@@ -75,6 +75,19 @@ struct WorkerDatabaseTests {
         #expect(rows.count == 200)
         #expect(rows.allSatisfy { (1...10_000).contains($0.id) && $0.randomNumber == $0.id * 7 % 10_000 + 1 })
         #expect(Set(rows.map(\.id)).count > 150, "ids are not random")
+        // /metrics reports the loop's pipelined connections (published every 100 ms).
+        var text = ""
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            try clients[0].send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
+            text = try #require(try clients[0].readResponse()).text
+            if text.contains("shebao_db_pipeline_ready 2\n") && text.contains("shebao_db_pipeline_outstanding 0") {
+                break
+            }
+            usleep(100_000)
+        }
+        #expect(text.contains("shebao_db_pipeline_ready 2\n"))
+        #expect(text.contains("shebao_db_pipeline_outstanding 0"))
     }
 
     @Test func dbRecoversAfterItsDatabaseConnectionsAreTerminated() throws {

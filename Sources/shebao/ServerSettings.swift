@@ -1,0 +1,126 @@
+import ArgumentParser
+import ConnectionPool
+import HTTP1
+import HTTPServer
+import Postgres
+import TLS
+
+/// Server settings from the environment: every limit and timeout of ``ServerConfiguration``
+/// has a variable; unset keeps the safe default, a value that is not a positive whole number
+/// stops the worker with a message naming the variable.
+enum ServerSettings {
+    /// A setting: its variable, what it means (for `--help`-style listings), and where it goes.
+    struct Setting: Sendable {
+        var variable: String
+        var meaning: String
+        var apply: @Sendable (inout ServerConfiguration, Int) -> Void
+    }
+
+    static let settings: [Setting] = [
+        Setting(variable: "SHEBAO_HTTP_MAX_REQUEST_LINE_BYTES", meaning: "request line (414 beyond)") {
+            $0.limits.maxRequestLineLength = $1
+        },
+        Setting(variable: "SHEBAO_HTTP_MAX_FIELD_LINE_BYTES", meaning: "one header field line (431 beyond)") {
+            $0.limits.maxFieldLineLength = $1
+        },
+        Setting(variable: "SHEBAO_HTTP_MAX_HEADER_BYTES", meaning: "header section (431 beyond)") {
+            $0.limits.maxHeaderSectionLength = $1
+        },
+        Setting(variable: "SHEBAO_HTTP_MAX_FIELDS", meaning: "header fields (431 beyond)") {
+            $0.limits.maxFieldCount = $1
+        },
+        Setting(variable: "SHEBAO_HTTP_MAX_BODY_BYTES", meaning: "request body unless a route allows more (413)") {
+            $0.limits.maxBodyLength = $1
+        },
+        Setting(variable: "SHEBAO_HTTP_HEADER_TIMEOUT_SECONDS", meaning: "first byte to end of head") {
+            $0.headerReadTimeout = .seconds($1)
+        },
+        Setting(variable: "SHEBAO_HTTP_BODY_IDLE_TIMEOUT_SECONDS", meaning: "longest pause inside a body") {
+            $0.bodyIdleTimeout = .seconds($1)
+        },
+        Setting(variable: "SHEBAO_HTTP_BODY_TIMEOUT_SECONDS", meaning: "end of head to end of body") {
+            $0.bodyTotalTimeout = .seconds($1)
+        },
+        Setting(variable: "SHEBAO_HTTP_WRITE_IDLE_TIMEOUT_SECONDS", meaning: "a response write without progress") {
+            $0.writeIdleTimeout = .seconds($1)
+        },
+        Setting(variable: "SHEBAO_HTTP_KEEPALIVE_TIMEOUT_SECONDS", meaning: "idle between requests") {
+            $0.keepAliveIdleTimeout = .seconds($1)
+        },
+        Setting(variable: "SHEBAO_HTTP_TLS_HANDSHAKE_TIMEOUT_SECONDS", meaning: "accept to end of TLS handshake") {
+            $0.tlsHandshakeTimeout = .seconds($1)
+        },
+        Setting(variable: "SHEBAO_HTTP_DRAIN_TIMEOUT_SECONDS", meaning: "graceful stop waits this long") {
+            $0.drainTimeout = .seconds($1)
+        },
+        Setting(variable: "SHEBAO_HTTP_MAX_REQUESTS_PER_CONNECTION", meaning: "then the connection closes") {
+            $0.maxRequestsPerConnection = $1
+        },
+        Setting(variable: "SHEBAO_HTTP_MAX_PIPELINED_BYTES", meaning: "buffered pipelined requests") {
+            $0.maxPipelinedBytes = $1
+        },
+        Setting(variable: "SHEBAO_HTTP_MAX_CONNECTIONS", meaning: "per worker; then accepting pauses") {
+            $0.maxConnections = $1
+        },
+        Setting(variable: "SHEBAO_HANDLER_THREADS", meaning: "threads that may block on the database") {
+            $0.handlerThreads = $1
+        },
+        Setting(variable: "SHEBAO_HANDLER_QUEUE", meaning: "requests waiting for a thread (503 beyond)") {
+            $0.handlerQueueCapacity = $1
+        },
+    ]
+
+    /// The configuration the environment describes.
+    ///
+    /// - Throws: ``ValidationError`` naming the first variable whose value is not a positive
+    ///   whole number, or a TLS certificate without its key.
+    static func fromEnvironment() throws -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        for setting in Self.settings {
+            guard let text = Environment.value(setting.variable) else { continue }
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                let value = Int(text), value > 0
+            else {
+                throw ValidationError(
+                    "\(setting.variable) must be a positive whole number (\(setting.meaning)), not \"\(text)\""
+                )
+            }
+            setting.apply(&configuration, value)
+        }
+        if Environment.value("SHEBAO_ACCESS_LOG") == "0" {
+            configuration.isAccessLogEnabled = false
+        }
+        if let certificate = Environment.value("SHEBAO_TLS_CERTIFICATE") {
+            guard let key = Environment.value("SHEBAO_TLS_KEY") else {
+                throw ValidationError("SHEBAO_TLS_CERTIFICATE is set but SHEBAO_TLS_KEY is not")
+            }
+            configuration.tls = TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key)
+        }
+        return configuration
+    }
+
+    /// The event loop's pipelined connections, if `DATABASE_URL` is set and
+    /// `SHEBAO_DB_PIPELINE_CONNECTIONS` is not 0 (default 2).
+    static func databasePipeline() throws -> PostgresPipeline? {
+        guard let url = Environment.value("DATABASE_URL") else { return nil }
+        var options = PostgresPipeline.Options()
+        if let count = Environment.value("SHEBAO_DB_PIPELINE_CONNECTIONS").flatMap(Int.init) {
+            guard count > 0 else { return nil }
+            options.connections = count
+        }
+        return PostgresPipeline(
+            configuration: try Environment.configuration(url: url, variable: "DATABASE_URL"),
+            options: options
+        )
+    }
+
+    /// The database pool, if `DATABASE_URL` is set.
+    static func databaseClient() throws -> PostgresClient? {
+        guard let url = Environment.value("DATABASE_URL") else { return nil }
+        let size = Environment.value("SHEBAO_DB_POOL_SIZE").flatMap(Int.init) ?? 16
+        return PostgresClient(
+            configuration: try Environment.configuration(url: url, variable: "DATABASE_URL"),
+            pool: .init(maximumConnections: size, acquireTimeout: .seconds(5))
+        )
+    }
+}
