@@ -75,6 +75,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The domain: identifiers, money, periods, rules. Pure Swift, no I/O, imports nothing of
+        // the project.
+        .target(name: "Domain", swiftSettings: swiftSettings),
+
+        // Persistence: the scoped transaction every piece of office data goes through.
+        .target(name: "Store", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+
         // Security primitives from the system OpenSSL.
         .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
@@ -129,6 +136,12 @@ let package = Package(
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "TestSupport", "CSystem"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Postgres", "ConnectionPool", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -127,8 +127,9 @@ public struct MigrationError: Error, Sendable, CustomStringConvertible {
         case .outOfOrder:
             return "migration \(file) is numbered below one already applied; renumber it after the newest"
         case .failed:
-            let reason = self.underlying.map { String(describing: $0) } ?? "unknown error"
-            let detail = (self.underlying as? any CustomDebugStringConvertible)?.debugDescription ?? reason
+            // The error's debug description (the server's message), of the error itself: an
+            // Optional would describe itself as "Optional(…)".
+            let detail = self.underlying.map { String(reflecting: $0) } ?? "unknown error"
             return "migration \(file) failed and was rolled back: \(detail)"
         default:
             return "migration error"

@@ -79,6 +79,9 @@ struct MigratorTests {
             } catch let error as MigrationError {
                 #expect(error.code == .failed)
                 #expect(error.version == 2)
+                // The server's reason, readable: no "Optional(" wrapping.
+                #expect(error.description.contains("failed and was rolled back: PostgresError.server"))
+                #expect(error.description.contains("no_such_function"))
             }
             #expect(
                 try connection.query("SELECT array_agg(version ORDER BY version)::int8[] FROM effect").single().decode(

@@ -1,0 +1,120 @@
+-- Offices (经办机构) as a tree, and the scope every office-scoped row is checked against.
+--
+-- A transaction's scope is what the application sets in it with set_config(..., true):
+--   shebao.office_id  the operator's office: the scope is that office's subtree
+--   shebao.person_id  an insured person: the scope is that person's own rows
+-- Nothing set (or empty): no rows, no writes. The policies read the scope through the two
+-- functions below, wrapped in a sub-select so that PostgreSQL evaluates them once per
+-- statement (an InitPlan) and matches office_id against the result with its index.
+SET LOCAL ROLE shebao_owner;
+
+CREATE TABLE shebao.office (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    parent_id bigint REFERENCES shebao.office (id),
+    -- The region code (GB/T 2260, 6 digits) for a province, city or district office; a service
+    -- point adds 3 digits of its own.
+    code text NOT NULL UNIQUE CHECK (code ~ '^[1-9][0-9]{5}([0-9]{3})?$'),
+    region_code text NOT NULL CHECK (region_code ~ '^[1-9][0-9]{5}$' AND left(code, 6) = region_code),
+    level text NOT NULL CHECK (level IN ('province', 'city', 'district', 'service_point')),
+    name text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
+    -- Ids from the root down ('1.4.17'), kept by the trigger below: "this subtree" is one
+    -- indexed lookup (path <@ ...).
+    path ltree NOT NULL UNIQUE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    CHECK ((parent_id IS NULL) = (level = 'province')),
+    CHECK ((level = 'service_point') = (length(code) = 9))
+);
+CREATE INDEX office_path ON shebao.office USING gist (path);
+CREATE INDEX office_parent ON shebao.office (parent_id);
+
+CREATE FUNCTION shebao.office_set_path() RETURNS trigger
+LANGUAGE plpgsql SET search_path = shebao, pg_catalog, public AS $$
+DECLARE
+    parent shebao.office;
+    depth constant jsonb := '{"province": 1, "city": 2, "district": 3, "service_point": 4}';
+BEGIN
+    IF TG_OP = 'UPDATE' AND (NEW.parent_id IS DISTINCT FROM OLD.parent_id OR NEW.id <> OLD.id
+        OR NEW.level <> OLD.level) THEN
+        RAISE EXCEPTION 'an office keeps its place in the tree' USING ERRCODE = 'check_violation';
+    END IF;
+    IF NEW.parent_id IS NULL THEN
+        NEW.path := text2ltree(NEW.id::text);
+        RETURN NEW;
+    END IF;
+    SELECT * INTO parent FROM shebao.office WHERE id = NEW.parent_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no parent office %', NEW.parent_id USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    IF (depth ->> NEW.level)::int <= (depth ->> parent.level)::int THEN
+        RAISE EXCEPTION 'a % office cannot be under a % office', NEW.level, parent.level
+            USING ERRCODE = 'check_violation';
+    END IF;
+    NEW.path := parent.path || text2ltree(NEW.id::text);
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER office_set_path BEFORE INSERT OR UPDATE ON shebao.office
+    FOR EACH ROW EXECUTE FUNCTION shebao.office_set_path();
+
+-- The offices of the current scope: the subtree of shebao.office_id, or none.
+CREATE FUNCTION shebao.scope_office_ids() RETURNS bigint[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = shebao, pg_catalog, public AS $$
+    SELECT coalesce(array_agg(o.id), '{}')
+    FROM shebao.office o
+    WHERE o.path <@ (
+        SELECT s.path FROM shebao.office s
+        WHERE s.id = nullif(current_setting('shebao.office_id', true), '')::bigint
+    )
+$$;
+
+-- The person of the current scope, or NULL.
+CREATE FUNCTION shebao.scope_person_id() RETURNS bigint
+LANGUAGE sql STABLE SET search_path = shebao, pg_catalog AS $$
+    SELECT nullif(current_setting('shebao.person_id', true), '')::bigint
+$$;
+
+GRANT EXECUTE ON FUNCTION shebao.scope_office_ids() TO shebao_app;
+GRANT EXECUTE ON FUNCTION shebao.scope_person_id() TO shebao_app;
+
+-- Offices are not secret (a transfer names its destination): everyone with a scope reads them
+-- all. Writes stay inside the subtree: a new office goes under one in scope.
+ALTER TABLE shebao.office ENABLE ROW LEVEL SECURITY;
+ALTER TABLE shebao.office FORCE ROW LEVEL SECURITY;
+CREATE POLICY office_read ON shebao.office FOR SELECT TO shebao_app
+    USING ((SELECT shebao.scope_office_ids()) <> '{}' OR (SELECT shebao.scope_person_id()) IS NOT NULL);
+CREATE POLICY office_insert ON shebao.office FOR INSERT TO shebao_app
+    WITH CHECK (parent_id = ANY ((SELECT shebao.scope_office_ids())::bigint[]));
+CREATE POLICY office_update ON shebao.office FOR UPDATE TO shebao_app
+    USING (id = ANY ((SELECT shebao.scope_office_ids())::bigint[]))
+    WITH CHECK (id = ANY ((SELECT shebao.scope_office_ids())::bigint[]));
+CREATE POLICY owner_all ON shebao.office TO shebao_owner USING (true) WITH CHECK (true);
+GRANT SELECT, INSERT ON shebao.office TO shebao_app;
+GRANT UPDATE (name) ON shebao.office TO shebao_app;
+
+-- Puts an office-scoped table under row-level security, the same way for every table:
+--   read    rows of offices in scope, and (with person_column) the scoped person's own rows
+--   write   rows of offices in scope only; an update cannot move a row out of scope
+--   owner   everything (migrations, seeding, audit verification run as the owner)
+-- The grants are each migration's own business.
+CREATE PROCEDURE shebao.scope_by_office(target regclass, person_column text DEFAULT NULL)
+LANGUAGE plpgsql SET search_path = shebao, pg_catalog AS $$
+DECLARE
+    in_scope constant text := 'office_id = ANY ((SELECT shebao.scope_office_ids())::bigint[])';
+    readable text := in_scope;
+BEGIN
+    IF person_column IS NOT NULL THEN
+        readable := format('%s OR %I = (SELECT shebao.scope_person_id())', in_scope, person_column);
+    END IF;
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', target);
+    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', target);
+    EXECUTE format('CREATE POLICY scope_read ON %s FOR SELECT TO shebao_app USING (%s)', target, readable);
+    EXECUTE format('CREATE POLICY scope_insert ON %s FOR INSERT TO shebao_app WITH CHECK (%s)', target, in_scope);
+    EXECUTE format(
+        'CREATE POLICY scope_update ON %s FOR UPDATE TO shebao_app USING (%s) WITH CHECK (%s)',
+        target, in_scope, in_scope
+    );
+    EXECUTE format('CREATE POLICY scope_delete ON %s FOR DELETE TO shebao_app USING (%s)', target, in_scope);
+    EXECUTE format('CREATE POLICY owner_all ON %s TO shebao_owner USING (true) WITH CHECK (true)', target);
+    EXECUTE format('CREATE INDEX ON %s (office_id)', target);
+END
+$$;
