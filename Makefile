@@ -1,5 +1,5 @@
 # An index of commands; the logic lives in scripts/ and the shebao executable.
-.PHONY: run test build soundness bench-db bench-http fuzz clean-data
+.PHONY: run test build soundness bench-db bench-http bench-rls fuzz clean-data
 
 run:        ## install what is missing, build, start PostgreSQL (embedded) and the server
 	scripts/run.sh
@@ -18,6 +18,9 @@ bench-db:   ## the Swift PostgreSQL client against pgbench, same cluster, same r
 
 bench-http: ## the HTTP server against Hummingbird 2 and nginx (/plaintext, /json) and pgbench (/db)
 	scripts/bench-http.sh
+
+bench-rls:  ## what row-level security costs: scoped queries on a million persons, with and without it
+	scripts/bench-rls.sh
 
 fuzz:       ## the HTTP/1.1 parser under libFuzzer (FUZZ_SECONDS, default 600)
 	scripts/fuzz.sh

@@ -79,6 +79,9 @@ let package = Package(
         // the project.
         .target(name: "Domain", swiftSettings: swiftSettings),
 
+        // Demo and scale data (`shebao admin seed-demo`).
+        .target(name: "Demo", dependencies: ["Domain", "Postgres", "Security"], swiftSettings: swiftSettings),
+
         // Persistence: the scoped transaction every piece of office data goes through.
         .target(name: "Store", dependencies: ["Postgres"], swiftSettings: swiftSettings),
 
@@ -95,6 +98,7 @@ let package = Package(
                 "CSystem",
                 "HTTPServer",
                 "API",
+                "Demo",
                 "TLS",
                 "ConnectionPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -139,6 +143,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DemoTests",
+            dependencies: ["Demo", "Domain", "Postgres", "Security", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Postgres", "ConnectionPool", "TestSupport"],

@@ -35,5 +35,5 @@ if [ $# -eq 0 ]; then
     echo "== unit tests under ThreadSanitizer =="
     swift build --build-tests --sanitize=thread --scratch-path .build-tsan -Xswiftc -warnings-as-errors
     TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-        --filter 'ConnectionPoolTests|HTTP1Tests|HTTPServerTests|TLSTests|SecurityTests|MigrationFileTests'
+        --filter 'ConnectionPoolTests|HTTP1Tests|HTTPServerTests|TLSTests|SecurityTests|DomainTests|MigrationFileTests'
 fi

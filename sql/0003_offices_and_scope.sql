@@ -1,9 +1,10 @@
 -- Offices (经办机构) as a tree, and the scope every office-scoped row is checked against.
 --
--- A transaction's scope is what the application sets in it with set_config(..., true):
---   shebao.office_id  the operator's office: the scope is that office's subtree
---   shebao.person_id  an insured person: the scope is that person's own rows
--- Nothing set (or empty): no rows, no writes. The policies read the scope through the two
+-- A transaction's scope is what the application enters with shebao.enter_scope(office, person),
+-- which keeps it in the transaction's settings (set_config(..., true)):
+--   shebao.office_ids  the operator's office and every office below it
+--   shebao.person_id   an insured person: the scope is that person's own rows
+-- Nothing entered (or empty): no rows, no writes. The policies read the scope through the two
 -- functions below, wrapped in a sub-select so that PostgreSQL evaluates them once per
 -- statement (an InitPlan) and matches office_id against the result with its index.
 SET LOCAL ROLE shebao_owner;
@@ -56,20 +57,39 @@ $$;
 CREATE TRIGGER office_set_path BEFORE INSERT OR UPDATE ON shebao.office
     FOR EACH ROW EXECUTE FUNCTION shebao.office_set_path();
 
--- The offices of the current scope: the subtree of shebao.office_id, or none.
+-- Enters a scope for the rest of the transaction: an office (and so its subtree), or a person.
+-- The subtree is computed here, once, and kept in the transaction's settings, so that the
+-- policies read a setting rather than query the tree at every statement.
+CREATE FUNCTION shebao.enter_scope(office bigint, person bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = shebao, pg_catalog, public AS $$
+DECLARE
+    ids bigint[] := '{}';
+BEGIN
+    IF office IS NOT NULL THEN
+        SELECT coalesce(array_agg(o.id ORDER BY o.id), '{}') INTO ids
+        FROM shebao.office o
+        WHERE o.path <@ (SELECT s.path FROM shebao.office s WHERE s.id = office);
+        IF ids = '{}' THEN
+            RAISE EXCEPTION 'no office %', office USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    END IF;
+    PERFORM set_config('shebao.office_id', coalesce(office::text, ''), true);
+    PERFORM set_config('shebao.office_ids', ids::text, true);
+    PERFORM set_config('shebao.person_id', coalesce(person::text, ''), true);
+END
+$$;
+GRANT EXECUTE ON FUNCTION shebao.enter_scope(bigint, bigint) TO shebao_app;
+
+-- The offices of the current scope, as entered; none if no scope was entered. Plain SQL over a
+-- setting: inlined, and evaluated once per statement as an InitPlan.
 CREATE FUNCTION shebao.scope_office_ids() RETURNS bigint[]
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = shebao, pg_catalog, public AS $$
-    SELECT coalesce(array_agg(o.id), '{}')
-    FROM shebao.office o
-    WHERE o.path <@ (
-        SELECT s.path FROM shebao.office s
-        WHERE s.id = nullif(current_setting('shebao.office_id', true), '')::bigint
-    )
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(nullif(current_setting('shebao.office_ids', true), '')::bigint[], '{}')
 $$;
 
 -- The person of the current scope, or NULL.
 CREATE FUNCTION shebao.scope_person_id() RETURNS bigint
-LANGUAGE sql STABLE SET search_path = shebao, pg_catalog AS $$
+LANGUAGE sql STABLE AS $$
     SELECT nullif(current_setting('shebao.person_id', true), '')::bigint
 $$;
 

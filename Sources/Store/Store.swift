@@ -70,11 +70,11 @@ public struct Store: Sendable {
     /// For callers that manage the transaction themselves; the settings end with it.
     public static func apply(_ scope: Scope, principal: Principal, on connection: PostgresConnection) throws {
         precondition(connection.isInTransaction, "a scope is set inside a transaction only")
-        var office = ""
-        var person = ""
+        var office: Int64?
+        var person: Int64?
         switch scope {
-        case .office(let id): office = String(id)
-        case .person(let id): person = String(id)
+        case .office(let id): office = id
+        case .person(let id): person = id
         case .none: break
         }
         try connection.query(
@@ -85,8 +85,8 @@ public struct Store: Sendable {
 
     static let setScope = PreparedStatement(
         """
-        SELECT set_config('shebao.office_id', $1, true), set_config('shebao.person_id', $2, true), \
-        set_config('shebao.principal_kind', $3, true), set_config('shebao.principal_id', $4, true)
+        SELECT shebao.enter_scope($1::bigint, $2::bigint), set_config('shebao.principal_kind', $3, true), \
+        set_config('shebao.principal_id', $4, true)
         """
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSystem
+import Demo
 import EmbeddedPostgres
 import Foundation
 import Migrations
@@ -44,6 +45,7 @@ struct DevCommand: ParsableCommand {
                     try Environment.configuration(url: $0, variable: "MIGRATION_DATABASE_URL")
                 }
                 try self.migrate(migrations, configuration: migrationConfiguration ?? configuration)
+                try self.seed(configuration: migrationConfiguration ?? configuration)
                 let check = try Environment.connect(configuration)
                 check.close()
                 print("Using the PostgreSQL server of DATABASE_URL (\(configuration.redactedDescription)).")
@@ -58,6 +60,7 @@ struct DevCommand: ParsableCommand {
                 defer { admin.close() }
                 try DatabaseBootstrap.createDatabaseIfMissing(self.database, on: admin)
                 try self.migrate(migrations, configuration: running.configuration(database: self.database))
+                try self.seed(configuration: running.configuration(database: self.database))
                 let appPassword =
                     try cluster.storedValue("appPassword")
                     ?? {
@@ -94,6 +97,7 @@ struct DevCommand: ParsableCommand {
         print(
             """
               API:              http://127.0.0.1:\(port)/healthz, /readyz, /metrics
+              demo log-ins:     \(DemoData.operators.map(\.username).joined(separator: ", ")) (one per role), password \(DemoData.Options().password)
             The business API, log-ins and the scheduler arrive with the next pieces of work.
             Press Ctrl-C to stop\(startedCluster != nil ? " (the embedded cluster stops too)" : "").
 
@@ -108,6 +112,18 @@ struct DevCommand: ParsableCommand {
         if let cluster = startedCluster {
             try cluster.stop()
             print("PostgreSQL stopped.")
+        }
+    }
+
+    /// Loads the demo data into a database that has no offices yet.
+    private func seed(configuration: PostgresConfiguration) throws {
+        let connection = try Environment.connect(configuration)
+        defer { connection.close() }
+        let summary = try DemoData(options: DemoData.Options()).load(on: connection)
+        if summary.seeded {
+            print(
+                "Demo data loaded: \(summary.offices) offices, \(summary.persons) persons, \(summary.operators) operators."
+            )
         }
     }
 

@@ -18,6 +18,9 @@ struct Shebao: ParsableCommand {
               SHEBAO_ACCESS_LOG       0 turns the per-request log line off
               SHEBAO_BENCHMARK_ROUTES 1 adds /plaintext, /json and /db
             """,
-        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, DevCommand.self, ClusterCommand.self]
+        subcommands: [
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, AdminCommand.self, DevCommand.self,
+            ClusterCommand.self,
+        ]
     )
 }
