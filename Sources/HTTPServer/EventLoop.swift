@@ -20,6 +20,8 @@ final class EventLoop: @unchecked Sendable {
     struct Completion: Sendable {
         var descriptor: Int32
         var connectionID: UInt64
+        /// Which of the connection's requests this answers (``HTTPConnection/dispatched``).
+        var request: UInt64
         var response: HTTPResponse
     }
 
@@ -529,6 +531,7 @@ final class EventLoop: @unchecked Sendable {
         let head = complete.head
         let headers = HTTPHeaders(storage: complete.headBytes, fields: head.fields)
         let requestID = self.requestID(from: headers)
+        connection.dispatched += 1
         connection.isHeadRequest = head.method == .head
         connection.isKeepAlive = head.isKeepAlive
         let requestTarget = complete.target
@@ -578,6 +581,7 @@ final class EventLoop: @unchecked Sendable {
                         loop: self,
                         descriptor: connection.descriptor,
                         connectionID: connection.id,
+                        request: connection.dispatched,
                         route: route.patternText,
                         requestID: requestID
                     )
@@ -585,10 +589,13 @@ final class EventLoop: @unchecked Sendable {
             case .handler(let handler, .pool):
                 let descriptor = connection.descriptor
                 let id = connection.id
+                let sequence = connection.dispatched
                 let prepared = request
                 let submitted = self.handlers.submit { [self] in
                     let response = self.run(handler, route, prepared)
-                    self.complete(Completion(descriptor: descriptor, connectionID: id, response: response))
+                    self.complete(
+                        Completion(descriptor: descriptor, connectionID: id, request: sequence, response: response)
+                    )
                 }
                 if !submitted {
                     self.metrics.recordBusy()
@@ -663,7 +670,10 @@ final class EventLoop: @unchecked Sendable {
             self.localCompletions.removeAll(keepingCapacity: true)
         }
         for completion in ready {
-            guard let connection = self.connections[completion.descriptor], connection.id == completion.connectionID
+            // The connection must still be the same one, waiting for this very request: a
+            // deferred handler that answers twice must not answer the next request.
+            guard let connection = self.connections[completion.descriptor], connection.id == completion.connectionID,
+                connection.dispatched == completion.request, case .awaitingResponse = connection.machine.state
             else {
                 continue
             }

@@ -42,13 +42,14 @@ public struct EventLoopHandle {
 }
 
 /// Answers a request whose route is deferred (``Router/addDeferred(_:_:maxBodyBytes:_:)``).
-/// Call ``respond(_:)`` exactly once. On the loop thread the response goes out after the
+/// Call ``respond(_:)`` exactly once; later calls are ignored. On the loop thread the response goes out after the
 /// current round of events without a wake-up; from any other thread it is handed over like a
 /// handler thread's.
 public struct HTTPResponder: Sendable {
     let loop: EventLoop
     let descriptor: Int32
     let connectionID: UInt64
+    let request: UInt64
     let route: String
     /// The request's ID, for logs.
     public let requestID: String
@@ -56,7 +57,12 @@ public struct HTTPResponder: Sendable {
     /// Sends `response`.
     public func respond(_ response: HTTPResponse) {
         self.loop.deliver(
-            EventLoop.Completion(descriptor: self.descriptor, connectionID: self.connectionID, response: response)
+            EventLoop.Completion(
+                descriptor: self.descriptor,
+                connectionID: self.connectionID,
+                request: self.request,
+                response: response
+            )
         )
     }
 

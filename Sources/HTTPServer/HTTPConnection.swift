@@ -28,6 +28,8 @@ final class HTTPConnection {
     var outputBody: [UInt8] = []
     /// How much of `output` + `outputBody` is written.
     var written = 0
+    /// Requests handed to handlers so far: a response names the one it answers.
+    var dispatched: UInt64 = 0
     /// The request being handled, for the access log and metrics.
     var current: CurrentRequest?
     /// Whether the current request is a HEAD (the response body is not sent).

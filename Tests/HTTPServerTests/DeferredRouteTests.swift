@@ -80,6 +80,19 @@ private final class PipeService: EventLoopService {
                     responder.respond(.text("from another thread"))
                 }
             }
+            router.addDeferred(.get, "/twice") { _, responder in
+                responder.respond(.text("one"))
+                Thread.detachNewThread {
+                    usleep(50_000)
+                    responder.respond(.text("two"))
+                }
+            }
+            router.addDeferred(.get, "/slow") { _, responder in
+                Thread.detachNewThread {
+                    usleep(200_000)
+                    responder.respond(.text("slow"))
+                }
+            }
             router.addDeferred(.get, "/refused") { _, responder in
                 responder.respond(error: HTTPError(409, "Conflict"))
             }
@@ -126,6 +139,19 @@ private final class PipeService: EventLoopService {
         let client = try TestClient(port: running.port)
         try client.send("GET /elsewhere HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try client.readResponse()?.text == "from another thread")
+    }
+
+    @Test func aSecondAnswerToOneRequestNeverReachesTheNext() throws {
+        let running = try self.start(PipeService())
+        defer { running.stop() }
+        let client = try TestClient(port: running.port)
+        try client.send("GET /twice HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse()?.text == "one")
+        // The late "two" arrives while /slow is waiting: it is dropped, /slow gets its own.
+        try client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse()?.text == "slow")
+        try client.send("GET /refused HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try client.readResponse()?.status == 409)
     }
 
     @Test func anUnknownErrorIsA500WithoutItsDetails() throws {
