@@ -7,6 +7,48 @@
 -- Nothing entered (or empty): no rows, no writes. The policies read the scope through the two
 -- functions below, wrapped in a sub-select so that PostgreSQL evaluates them once per
 -- statement (an InitPlan) and matches office_id against the result with its index.
+--
+-- An insured person's transactions run as a role of their own, shebao_person (the application
+-- switches to it with SET LOCAL ROLE): it may only read its own rows, and an operator's queries
+-- carry no person predicate at all. shebao_app is a member of it without inheriting its rights
+-- (NOINHERIT), so the person policies never apply to operators.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'shebao_person') THEN
+        BEGIN
+            CREATE ROLE shebao_person NOLOGIN NOINHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
+    END IF;
+END
+$$;
+-- Roles belong to the whole server: another database migrating at the same moment may change
+-- them first (the loser gets "tuple concurrently updated"). What matters is the end state.
+DO $$
+BEGIN
+    IF (SELECT rolinherit FROM pg_catalog.pg_roles WHERE rolname = 'shebao_app') THEN
+        BEGIN
+            ALTER ROLE shebao_app NOINHERIT;
+        EXCEPTION WHEN OTHERS THEN
+            IF (SELECT rolinherit FROM pg_catalog.pg_roles WHERE rolname = 'shebao_app') THEN
+                RAISE;
+            END IF;
+        END;
+    END IF;
+    IF NOT pg_catalog.pg_has_role('shebao_app', 'shebao_person', 'MEMBER') THEN
+        BEGIN
+            GRANT shebao_person TO shebao_app;
+        EXCEPTION WHEN OTHERS THEN
+            IF NOT pg_catalog.pg_has_role('shebao_app', 'shebao_person', 'MEMBER') THEN
+                RAISE;
+            END IF;
+        END;
+    END IF;
+END
+$$;
+GRANT USAGE ON SCHEMA shebao TO shebao_person;
+
 SET LOCAL ROLE shebao_owner;
 
 CREATE TABLE shebao.office (
@@ -93,15 +135,17 @@ LANGUAGE sql STABLE AS $$
     SELECT nullif(current_setting('shebao.person_id', true), '')::bigint
 $$;
 
-GRANT EXECUTE ON FUNCTION shebao.scope_office_ids() TO shebao_app;
-GRANT EXECUTE ON FUNCTION shebao.scope_person_id() TO shebao_app;
+GRANT EXECUTE ON FUNCTION shebao.scope_office_ids() TO shebao_app, shebao_person;
+GRANT EXECUTE ON FUNCTION shebao.scope_person_id() TO shebao_app, shebao_person;
 
 -- Offices are not secret (a transfer names its destination): everyone with a scope reads them
 -- all. Writes stay inside the subtree: a new office goes under one in scope.
 ALTER TABLE shebao.office ENABLE ROW LEVEL SECURITY;
 ALTER TABLE shebao.office FORCE ROW LEVEL SECURITY;
 CREATE POLICY office_read ON shebao.office FOR SELECT TO shebao_app
-    USING ((SELECT shebao.scope_office_ids()) <> '{}' OR (SELECT shebao.scope_person_id()) IS NOT NULL);
+    USING ((SELECT shebao.scope_office_ids()) <> '{}');
+CREATE POLICY office_read_person ON shebao.office FOR SELECT TO shebao_person
+    USING ((SELECT shebao.scope_person_id()) IS NOT NULL);
 CREATE POLICY office_insert ON shebao.office FOR INSERT TO shebao_app
     WITH CHECK (parent_id = ANY ((SELECT shebao.scope_office_ids())::bigint[]));
 CREATE POLICY office_update ON shebao.office FOR UPDATE TO shebao_app
@@ -109,25 +153,32 @@ CREATE POLICY office_update ON shebao.office FOR UPDATE TO shebao_app
     WITH CHECK (id = ANY ((SELECT shebao.scope_office_ids())::bigint[]));
 CREATE POLICY owner_all ON shebao.office TO shebao_owner USING (true) WITH CHECK (true);
 GRANT SELECT, INSERT ON shebao.office TO shebao_app;
+GRANT SELECT ON shebao.office TO shebao_person;
 GRANT UPDATE (name) ON shebao.office TO shebao_app;
 
 -- Puts an office-scoped table under row-level security, the same way for every table:
---   read    rows of offices in scope, and (with person_column) the scoped person's own rows
---   write   rows of offices in scope only; an update cannot move a row out of scope
---   owner   everything (migrations, seeding, audit verification run as the owner)
--- The grants are each migration's own business.
-CREATE PROCEDURE shebao.scope_by_office(target regclass, person_column text DEFAULT NULL)
+--   operators  read and write the rows of offices in scope; an update cannot move a row out
+--   persons    (with person_column) read their own rows, and nothing else; SELECT is granted
+--              here unless person_grant is false (a table whose columns are granted one by one)
+--   owner      everything (migrations, seeding, audit verification run as the owner)
+-- The application's grants are each migration's own business.
+CREATE PROCEDURE shebao.scope_by_office(target regclass, person_column text DEFAULT NULL, person_grant boolean DEFAULT true)
 LANGUAGE plpgsql SET search_path = shebao, pg_catalog AS $$
 DECLARE
     in_scope constant text := 'office_id = ANY ((SELECT shebao.scope_office_ids())::bigint[])';
-    readable text := in_scope;
 BEGIN
-    IF person_column IS NOT NULL THEN
-        readable := format('%s OR %I = (SELECT shebao.scope_person_id())', in_scope, person_column);
-    END IF;
     EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', target);
     EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', target);
-    EXECUTE format('CREATE POLICY scope_read ON %s FOR SELECT TO shebao_app USING (%s)', target, readable);
+    IF person_column IS NOT NULL THEN
+        EXECUTE format(
+            'CREATE POLICY person_read ON %s FOR SELECT TO shebao_person USING (%I = (SELECT shebao.scope_person_id()))',
+            target, person_column
+        );
+        IF person_grant THEN
+            EXECUTE format('GRANT SELECT ON %s TO shebao_person', target);
+        END IF;
+    END IF;
+    EXECUTE format('CREATE POLICY scope_read ON %s FOR SELECT TO shebao_app USING (%s)', target, in_scope);
     EXECUTE format('CREATE POLICY scope_insert ON %s FOR INSERT TO shebao_app WITH CHECK (%s)', target, in_scope);
     EXECUTE format(
         'CREATE POLICY scope_update ON %s FOR UPDATE TO shebao_app USING (%s) WITH CHECK (%s)',

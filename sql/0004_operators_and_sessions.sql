@@ -69,10 +69,12 @@ CREATE TABLE shebao.session (
     CHECK ((principal_kind = 'person') = (person_id IS NOT NULL AND operator_id IS NULL)),
     CHECK (expires_at > created_at)
 );
-CALL shebao.scope_by_office('shebao.session', 'person_id');
+CALL shebao.scope_by_office('shebao.session', 'person_id', person_grant => false);
 CREATE INDEX ON shebao.session (operator_id) WHERE revoked_at IS NULL;
 GRANT SELECT (id, principal_kind, operator_id, person_id, office_id, created_at, last_seen_at, expires_at,
     revoked_at, client_address) ON shebao.session TO shebao_app;
+GRANT SELECT (id, principal_kind, person_id, office_id, created_at, last_seen_at, expires_at, revoked_at,
+    client_address) ON shebao.session TO shebao_person;
 GRANT INSERT ON shebao.session TO shebao_app;
 GRANT UPDATE (last_seen_at, revoked_at) ON shebao.session TO shebao_app;
 

@@ -8,7 +8,7 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT value BETWEEN 190001 AND 299912 AND value % 100 BETWEEN 1 AND 12
 $$;
 -- CHECK constraints run with the inserting role's rights.
-GRANT EXECUTE ON FUNCTION shebao.is_period(integer) TO shebao_app;
+GRANT EXECUTE ON FUNCTION shebao.is_period(integer) TO shebao_app, shebao_person;
 
 -- Insurance scheme codes (险种, domain rules §5): a reference table, not an enum.
 CREATE TABLE shebao.scheme (
@@ -28,7 +28,7 @@ INSERT INTO shebao.scheme (code, name_zh, name_en, code_system) VALUES
     ('390', '城乡居民基本医疗保险', 'urban and rural residents'' basic medical insurance', 'nhsa'),
     ('410', '工伤保险', 'work injury insurance', 'hrss'),
     ('510', '生育保险', 'maternity insurance', 'nhsa');
-GRANT SELECT ON shebao.scheme TO shebao_app;
+GRANT SELECT ON shebao.scheme TO shebao_app, shebao_person;
 
 CREATE TABLE shebao.enrolment (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

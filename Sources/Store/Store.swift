@@ -5,7 +5,8 @@ public import Postgres
 public enum Scope: Sendable, Equatable {
     /// An operator's office: that office and every office below it.
     case office(id: Int64)
-    /// An insured person: their own rows only (read-only where the policies say so).
+    /// An insured person: their own rows only, read-only. The transaction runs as the
+    /// `shebao_person` role, whose policies know nothing but the person.
     case person(id: Int64)
     /// No office data at all: every office-scoped table looks empty and refuses writes.
     case none
@@ -86,7 +87,8 @@ public struct Store: Sendable {
     static let setScope = PreparedStatement(
         """
         SELECT shebao.enter_scope($1::bigint, $2::bigint), set_config('shebao.principal_kind', $3, true), \
-        set_config('shebao.principal_id', $4, true)
+        set_config('shebao.principal_id', $4, true), \
+        CASE WHEN $2::bigint IS NOT NULL THEN set_config('role', 'shebao_person', true) END
         """
     )
 }
