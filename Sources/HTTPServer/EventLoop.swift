@@ -1,5 +1,6 @@
 import CSystem
 import HTTP1
+import Locks
 import Logging
 import Synchronization
 import TLS
@@ -12,8 +13,8 @@ import TLS
 /// epoll instance. Handlers that may block run on the ``HandlerPool``; their responses come
 /// back through ``complete(_:)`` and an eventfd wake-up. Nothing on this thread blocks.
 final class EventLoop: @unchecked Sendable {
-    // @unchecked: every stored property is either immutable, a Mutex/Atomic (`completions`,
-    // `stopRequest`), or touched only by the loop thread inside `run()` (marked below). The
+    // @unchecked: every stored property is either immutable, locked (`completions`) or atomic
+    // (`stopRequest`), or touched only by the loop thread inside `run()` (marked below). The
     // services are handed over before the loop thread starts and used only on it afterwards.
 
     /// A response computed on a handler thread, on its way back to its connection.
@@ -44,7 +45,7 @@ final class EventLoop: @unchecked Sendable {
     /// Responses from handler threads, and whether the loop has closed its wake-up descriptor.
     /// Both under one lock: a late handler must never write to a closed descriptor, whose number
     /// may already belong to another socket.
-    private let completions = Mutex<(pending: [Completion], isClosed: Bool)>(([], false))
+    private let completions = CompletionQueue()
     private let stopRequest = Atomic<Int>(StopRequest.none.rawValue)
     private let requestIDPrefix: String
     private let listenerInterest: Selector.Interest
@@ -900,5 +901,23 @@ final class EventLoop: @unchecked Sendable {
             return given
         }
         return self.nextRequestID()
+    }
+}
+
+/// Responses from handler threads on their way to the loop, and whether the loop has closed
+/// its wake-up descriptor. Guarded by a pthread mutex (``ConditionLock``), which
+/// ThreadSanitizer sees as synchronisation.
+final class CompletionQueue: @unchecked Sendable {
+    // @unchecked: `state` is only touched inside `withLock`, under `lock`.
+    struct State {
+        var pending: [EventLoop.Completion] = []
+        var isClosed = false
+    }
+
+    private let lock = ConditionLock()
+    private var state = State()
+
+    func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        try self.lock.withLock { try body(&self.state) }
     }
 }
