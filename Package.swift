@@ -150,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Postgres", "ConnectionPool", "TestSupport"],
+            dependencies: ["Store", "Postgres", "ConnectionPool", "Domain", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

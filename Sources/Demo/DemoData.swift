@@ -217,22 +217,22 @@ public struct DemoData {
                 let region = office.code.prefix(6)
                 let serial = perRegion[region, default: 0]
                 perRegion[region] = serial + 1
-                // Birth dates over 16,000 days from 1960; then the sequence code, odd for men.
-                let (birthYear, birthMonth, birthDay) = Self.civilDate(daysSince1960: serial % 16_000)
+                // Birth dates over 16,000 days from 1960 (day -3653 of the epoch); then the
+                // sequence code, odd for men.
+                let birth = PostgresDate(daysSinceEpoch: serial % 16_000 - 3653)
                 let male = serial % 2 == 0
                 let sequence = (serial / 16_000) * 2 + (male ? 1 : 0)
                 precondition(sequence < 1000, "too many persons for one region code")
-                let date = String(format4: birthYear) + String(format2: birthMonth) + String(format2: birthDay)
-                let body = String(region) + date + String(format3: sequence)
+                let date = birth.description.filter { $0 != "-" }
+                let body = String(region) + date + String(zeroPadded: sequence, width: 3)
                 let citizen = body + String(CitizenID.checkCharacter(body: body)!)
-                let payload = "622202" + String(format12: index)
+                let payload = "622202" + String(zeroPadded: index, width: 12)
                 let card = payload + String(Luhn.checkDigit(payload: payload)!)
                 try writer.append([
-                    office.id, citizen, Self.name(index), male ? "male" : "female",
-                    "\(String(format4: birthYear))-\(String(format2: birthMonth))-\(String(format2: birthDay))",
-                    "1" + ["3", "5", "8", "9"][index % 4] + String(format9: index),
+                    office.id, citizen, Self.name(index), male ? "male" : "female", birth,
+                    "1" + ["3", "5", "8", "9"][index % 4] + String(zeroPadded: index % 1_000_000_000, width: 9),
                     "江苏省\(office.code)小区\(index % 500 + 1)栋", index % 10 < 7 ? "urban" : "rural",
-                    "J" + String(format12: index), card, "中国工商银行",
+                    "J" + String(zeroPadded: index, width: 12), card, "中国工商银行",
                 ])
                 if index % 10_000 == 0 { self.progress("persons", index, total) }
             }
@@ -359,20 +359,6 @@ public struct DemoData {
         }
         return String(characters.reversed())
     }
-
-    /// The civil date `days` after 1960-01-01 (proleptic Gregorian).
-    static func civilDate(daysSince1960 days: Int) -> (year: Int, month: Int, day: Int) {
-        // Howard Hinnant's days-to-civil, from 1970-01-01 = day 0.
-        let z = days - 3653 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 }
 
 extension String {
@@ -381,9 +367,4 @@ extension String {
         self = String(repeating: "0", count: Swift.max(0, width - digits.count)) + digits
     }
 
-    fileprivate init(format2 value: Int) { self.init(zeroPadded: value, width: 2) }
-    fileprivate init(format3 value: Int) { self.init(zeroPadded: value, width: 3) }
-    fileprivate init(format4 value: Int) { self.init(zeroPadded: value, width: 4) }
-    fileprivate init(format9 value: Int) { self.init(zeroPadded: value % 1_000_000_000, width: 9) }
-    fileprivate init(format12 value: Int) { self.init(zeroPadded: value, width: 12) }
 }

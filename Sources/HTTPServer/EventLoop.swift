@@ -660,28 +660,32 @@ final class EventLoop: @unchecked Sendable {
         _ = self.selector.control(EPOLL_CTL_DEL, descriptor, interest: .none)
     }
 
+    /// Sends the responses waiting: from handler threads, then from the loop itself. Each list
+    /// is swapped out whole, neither copied nor concatenated.
     private func drainCompletions() {
-        var ready = self.completions.withLock { state -> [Completion] in
-            guard !state.pending.isEmpty else { return [] }
-            defer { state.pending.removeAll(keepingCapacity: true) }
-            return state.pending
+        var remote: [Completion] = []
+        self.completions.withLock { state in swap(&remote, &state.pending) }
+        for completion in remote {
+            self.deliverNow(completion)
         }
-        if !self.localCompletions.isEmpty {
-            ready += self.localCompletions
-            self.localCompletions.removeAll(keepingCapacity: true)
+        var local: [Completion] = []
+        swap(&local, &self.localCompletions)
+        for completion in local {
+            self.deliverNow(completion)
         }
-        for completion in ready {
-            // The connection must still be the same one, waiting for this very request: a
-            // deferred handler that answers twice must not answer the next request.
-            guard let connection = self.connections[completion.descriptor], connection.id == completion.connectionID,
-                connection.dispatched == completion.request, case .awaitingResponse = connection.machine.state
-            else {
-                continue
-            }
-            self.respond(connection, completion.response, keepAlive: true)
-            if self.connections[connection.descriptor] === connection && !connection.hasPendingOutput {
-                self.drive(connection)
-            }
+    }
+
+    private func deliverNow(_ completion: Completion) {
+        // The connection must still be the same one, waiting for this very request: a
+        // deferred handler that answers twice must not answer the next request.
+        guard let connection = self.connections[completion.descriptor], connection.id == completion.connectionID,
+            connection.dispatched == completion.request, case .awaitingResponse = connection.machine.state
+        else {
+            return
+        }
+        self.respond(connection, completion.response, keepAlive: true)
+        if self.connections[connection.descriptor] === connection && !connection.hasPendingOutput {
+            self.drive(connection)
         }
     }
 

@@ -37,7 +37,7 @@ public struct PostgresDate: Hashable, Comparable, Sendable, CustomStringConverti
     }
 
     /// The date `days` after 1970-01-01, per Howard Hinnant's `civil_from_days`.
-    init(daysSinceEpoch days: Int) {
+    public init(daysSinceEpoch days: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -99,27 +99,27 @@ enum ServerSettings {
         return configuration
     }
 
-    /// The event loop's pipelined connections, if `DATABASE_URL` is set and
-    /// `SHEBAO_DB_PIPELINE_CONNECTIONS` is not 0 (default 2).
-    static func databasePipeline() throws -> PostgresPipeline? {
-        guard let url = Environment.value("DATABASE_URL") else { return nil }
+    /// The database settings of `DATABASE_URL`, if it is set.
+    static func databaseConfiguration() throws -> PostgresConfiguration? {
+        try Environment.value("DATABASE_URL").map { try Environment.configuration(url: $0, variable: "DATABASE_URL") }
+    }
+
+    /// The event loop's pipelined connections, unless `SHEBAO_DB_PIPELINE_CONNECTIONS` is 0
+    /// (default 2).
+    static func databasePipeline(_ configuration: PostgresConfiguration) -> PostgresPipeline? {
         var options = PostgresPipeline.Options()
         if let count = Environment.value("SHEBAO_DB_PIPELINE_CONNECTIONS").flatMap(Int.init) {
             guard count > 0 else { return nil }
             options.connections = count
         }
-        return PostgresPipeline(
-            configuration: try Environment.configuration(url: url, variable: "DATABASE_URL"),
-            options: options
-        )
+        return PostgresPipeline(configuration: configuration, options: options)
     }
 
-    /// The database pool, if `DATABASE_URL` is set.
-    static func databaseClient() throws -> PostgresClient? {
-        guard let url = Environment.value("DATABASE_URL") else { return nil }
+    /// The blocking pool for handler threads.
+    static func databaseClient(_ configuration: PostgresConfiguration) -> PostgresClient {
         let size = Environment.value("SHEBAO_DB_POOL_SIZE").flatMap(Int.init) ?? 16
         return PostgresClient(
-            configuration: try Environment.configuration(url: url, variable: "DATABASE_URL"),
+            configuration: configuration,
             pool: .init(maximumConnections: size, acquireTimeout: .seconds(5))
         )
     }

@@ -53,7 +53,8 @@ struct WorkerCommand: ParsableCommand {
                 port: self.port ?? Environment.value("SHEBAO_HTTP_PORT").flatMap(Int.init) ?? 8080
             )
         }
-        let database = try ServerSettings.databaseClient()
+        let databaseConfiguration = try ServerSettings.databaseConfiguration()
+        let database = databaseConfiguration.map(ServerSettings.databaseClient)
         defer { database?.close() }
         let metrics = ServerMetrics()
         var router = Router()
@@ -61,7 +62,7 @@ struct WorkerCommand: ParsableCommand {
         var services: [any EventLoopService] = []
         var pipeline: DatabasePipelineService?
         if Environment.value("SHEBAO_BENCHMARK_ROUTES") == "1" {
-            pipeline = try ServerSettings.databasePipeline().map {
+            pipeline = databaseConfiguration.flatMap(ServerSettings.databasePipeline).map {
                 DatabasePipelineService(pipeline: $0, logger: logger)
             }
             services += pipeline.map { [$0] } ?? []

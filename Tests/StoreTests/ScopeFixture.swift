@@ -1,4 +1,5 @@
 import ConnectionPool
+import Domain
 import Postgres
 import Synchronization
 import TestSupport
@@ -71,14 +72,11 @@ struct ScopeFixture: Sendable {
         self.database.drop()
     }
 
-    /// A valid 18-character citizen ID (MOD 11-2 check character) born 1990-01-0`day`.
+    /// A valid 18-character citizen ID born 1990-01-01, male or female by its sequence code.
     static func citizenID(number: Int, male: Bool) -> String {
         let sequence = (number * 2 + (male ? 1 : 0)) % 1000
         let body = "32010219900101" + String(repeating: "0", count: 3 - String(sequence).count) + String(sequence)
-        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        let sum = zip(body, weights).reduce(0) { $0 + Int(String($1.0))! * $1.1 }
-        let check = Array("10X98765432")[sum % 11]
-        return body + String(check)
+        return CitizenID.complete(body: body)!
     }
 
     /// One row per office-scoped table, in dependency order. Each statement takes the office and
