@@ -309,6 +309,27 @@ struct RowLevelSecurityTests {
         #expect(plan.contains("person_office_id_idx"), "\(plan)")
     }
 
+    /// A scalar sub-select of the scope array would be stored with a short header when small and
+    /// converted back on every row (a palloc and a copy per row: a tenth of a scoped list's time).
+    @Test func everyPolicyReadsTheOfficeScopeAsAnArraySubSelect() throws {
+        let policies = try self.fixture.database.withConnection { connection in
+            try connection.query(
+                """
+                SELECT tablename || '.' || policyname, coalesce(qual, '') || ' ' || coalesce(with_check, '')
+                FROM pg_policies
+                WHERE schemaname = 'shebao' AND (qual LIKE '%scope_office_ids%' OR with_check LIKE '%scope_office_ids%')
+                """
+            ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
+        }
+        #expect(policies.count >= 27 * 4, "\(policies.count) policies read the office scope")
+        for (policy, expression) in policies where expression.contains("= ANY") {
+            #expect(
+                expression.contains("ANY (ARRAY( SELECT unnest("),
+                "\(policy): \(expression)"
+            )
+        }
+    }
+
     @Test func aTransferMovesThePersonAndTheirActiveEnrolmentsToTheOtherOffice() throws {
         // A fixture of its own: this test changes the rows.
         let fixture = try ScopeFixture.make()
