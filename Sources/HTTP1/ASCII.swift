@@ -65,10 +65,30 @@ enum ASCII {
     /// Whether `bytes[range]` spells `text`, ignoring ASCII case only.
     static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ text: String) -> Bool {
         guard range.count == text.utf8.count else { return false }
+        let contiguous = text.utf8.withContiguousStorageIfAvailable { expected in
+            for offset in 0..<expected.count
+            where lowercased(bytes[range.lowerBound + offset]) != lowercased(expected[offset]) {
+                return false
+            }
+            return true
+        }
+        if let contiguous {
+            return contiguous
+        }
         var index = range.lowerBound
         for expected in text.utf8 {
             guard lowercased(bytes[index]) == lowercased(expected) else { return false }
             index += 1
+        }
+        return true
+    }
+
+    /// Whether `bytes[range]` is exactly `text`.
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ text: StaticString) -> Bool {
+        guard range.count == text.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+        for offset in 0..<expected.count where bytes[range.lowerBound + offset] != expected[offset] {
+            return false
         }
         return true
     }

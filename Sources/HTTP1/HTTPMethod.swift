@@ -37,6 +37,8 @@ public struct HTTPMethod: Hashable, Sendable, RawRepresentable, CustomStringConv
     /// The method spelled by `bytes`, sharing the common methods' storage so that parsing the usual
     /// requests allocates no string.
     static func parse(_ bytes: UnsafeRawBufferPointer) -> HTTPMethod {
+        if ASCII.equals(bytes, 0..<bytes.count, "GET") { return .get }
+        if ASCII.equals(bytes, 0..<bytes.count, "POST") { return .post }
         for method in common where method.rawValue.utf8.count == bytes.count {
             if method.rawValue.utf8.elementsEqual(bytes) {
                 return method

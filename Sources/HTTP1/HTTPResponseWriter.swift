@@ -24,10 +24,10 @@ public enum HTTPResponseWriter {
         into buffer: inout [UInt8]
     ) {
         precondition((100...999).contains(status), "a status code has three digits")
-        buffer.append(contentsOf: "HTTP/1.1 ".utf8)
+        self.append("HTTP/1.1 ", to: &buffer)
         self.appendDecimal(status, to: &buffer)
         buffer.append(ASCII.space)
-        buffer.append(contentsOf: self.reasonPhrase(status).utf8)
+        self.append(self.reasonPhrase(status), to: &buffer)
         buffer.append(ASCII.cr)
         buffer.append(ASCII.lf)
         self.appendField("Date", date, to: &buffer)
@@ -39,13 +39,13 @@ public enum HTTPResponseWriter {
         }
         if let contentLength {
             precondition(contentLength >= 0, "a Content-Length is not negative")
-            buffer.append(contentsOf: "Content-Length: ".utf8)
+            self.append("Content-Length: ", to: &buffer)
             self.appendDecimal(contentLength, to: &buffer)
             buffer.append(ASCII.cr)
             buffer.append(ASCII.lf)
         }
         if close {
-            buffer.append(contentsOf: "Connection: close\r\n".utf8)
+            self.append("Connection: close\r\n", to: &buffer)
         }
         buffer.append(ASCII.cr)
         buffer.append(ASCII.lf)
@@ -111,21 +111,26 @@ public enum HTTPResponseWriter {
     private static func appendField(_ name: String, _ value: String, to buffer: inout [UInt8]) {
         precondition(!name.isEmpty, "a header name is not empty")
         let start = buffer.count
-        buffer.append(contentsOf: name.utf8)
+        self.append(name, to: &buffer)
         buffer.append(ASCII.colon)
         buffer.append(ASCII.space)
-        buffer.append(contentsOf: value.utf8)
+        self.append(value, to: &buffer)
         // Checked on the bytes just written: one tight loop instead of a generic scan per string.
-        precondition(
-            !buffer[start...].contains(where: self.splitsLines),
-            "header names and values must not contain CR, LF or NUL"
-        )
+        let splitsLines = buffer.withUnsafeBufferPointer { bytes in
+            bytes[start...].contains { $0 == ASCII.cr || $0 == ASCII.lf || $0 == 0 }
+        }
+        precondition(!splitsLines, "header names and values must not contain CR, LF or NUL")
         buffer.append(ASCII.cr)
         buffer.append(ASCII.lf)
     }
 
-    private static func splitsLines(_ byte: UInt8) -> Bool {
-        byte == ASCII.cr || byte == ASCII.lf || byte == 0
+    /// Appends the UTF-8 of `text`: one copy from the string's own storage when it has one.
+    @inline(__always)
+    private static func append(_ text: String, to buffer: inout [UInt8]) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
+        if done == nil {
+            buffer.append(contentsOf: text.utf8)
+        }
     }
 
     /// Appends the decimal digits of a non-negative number without allocating a string.

@@ -43,10 +43,9 @@ enum HeadLineGrammar {
     /// Parses `HTTP-version = HTTP-name "/" DIGIT "." DIGIT` (RFC 9112 §2.3): 1.0 and 1.1 are served,
     /// any other well-formed version is 505, anything else 400 (the name is case-sensitive).
     static func version(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> Result<HTTPVersion, HTTPParseError> {
-        let prefix = "HTTP/".utf8
-        guard range.count == prefix.count + 3,
-            prefix.elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[range.lowerBound..<(range.lowerBound + 5)]))
-        else { return .failure(.invalidVersion) }
+        guard range.count == 8, ASCII.equals(bytes, range.lowerBound..<(range.lowerBound + 5), "HTTP/") else {
+            return .failure(.invalidVersion)
+        }
         let major = bytes[range.lowerBound + 5]
         let dot = bytes[range.lowerBound + 6]
         let minor = bytes[range.lowerBound + 7]

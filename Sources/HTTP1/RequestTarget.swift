@@ -105,9 +105,13 @@ public struct RequestTarget: Sendable, Equatable {
         _ range: Range<Int>
     ) -> Result<(path: String, segments: [String]), HTTPParseError> {
         guard !range.isEmpty else { return .success(("/", [])) }
-        guard range.allSatisfy({ URIGrammar.isPathCharacter(bytes[$0]) || bytes[$0] == ASCII.slash }) else {
-            return .failure(.invalidTarget)
+        var hasEscapes = false
+        for index in range {
+            let byte = bytes[index]
+            guard URIGrammar.isPathCharacter(byte) || byte == ASCII.slash else { return .failure(.invalidTarget) }
+            hasEscapes = hasEscapes || byte == ASCII.percent
         }
+        guard hasEscapes else { return self.plainPath(bytes, range) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(range.count)
         // Where each non-empty segment lies in `decoded`.
@@ -148,6 +152,27 @@ public struct RequestTarget: Sendable, Equatable {
         // Segments are whole UTF-8 sequences: they end at "/" bytes, which never occur inside one.
         let segments = segmentRanges.map { String(decoding: decoded[$0], as: UTF8.self) }
         return .success((path, segments))
+    }
+
+    /// A path without escapes (the usual case): its bytes are path characters, so ASCII without
+    /// controls, and it is its own decoding.
+    private static func plainPath(
+        _ bytes: UnsafeRawBufferPointer,
+        _ range: Range<Int>
+    ) -> Result<(path: String, segments: [String]), HTTPParseError> {
+        var segments: [String] = []
+        var segmentStart = range.lowerBound + 1
+        for index in segmentStart...range.upperBound where index == range.upperBound || bytes[index] == ASCII.slash {
+            let segment = segmentStart..<index
+            if !segment.isEmpty {
+                if segment.count <= 2 && segment.allSatisfy({ bytes[$0] == UInt8(ascii: ".") }) {
+                    return .failure(.dotSegmentInTarget)
+                }
+                segments.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[segment]), as: UTF8.self))
+            }
+            segmentStart = index + 1
+        }
+        return .success((String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self), segments))
     }
 
     /// `bytes` form-decoded, or nil when an escape is malformed or the result is not valid UTF-8

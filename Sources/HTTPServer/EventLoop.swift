@@ -54,7 +54,17 @@ final class EventLoop: @unchecked Sendable {
     private let hasBodyLimitOverrides: Bool
 
     // protected by: the loop thread
-    private var connections: [Int32: HTTPConnection] = [:]
+    private var connections = ConnectionTable()
+    /// The time the current round of events started (and again when its responses are sent):
+    /// read once per round, not once per request. Deadlines and latencies are this precise.
+    private var roundNow = ContinuousClock.now
+    /// `roundNow` as seconds since the loop was made, for latencies: converting a `Duration` to a
+    /// number costs a 128-bit division, which is done once per round instead of once per request.
+    private var roundSeconds = 0.0
+    private let epoch = ContinuousClock.now
+    /// Requests counted since the last hand-over to ``metrics``: one lock per round, not per
+    /// request.
+    private var tally = RequestTally()
     /// Descriptors watched for services: which service, and for what.
     private var serviceDescriptors: [Int32: (service: Int, interest: Selector.Interest)] = [:]
     /// Responses given on the loop thread itself (deferred routes): sent after the round.
@@ -174,15 +184,21 @@ final class EventLoop: @unchecked Sendable {
             }
             let isQuiet = self.connections.isEmpty && self.drainDeadline == nil && self.services.isEmpty
             do {
+                var isStamped = false
                 try self.selector.wait(timeoutMilliseconds: isQuiet ? 1000 : 100) { event in
+                    if !isStamped {
+                        self.stampRound()
+                        isStamped = true
+                    }
                     self.handle(event)
                 }
             } catch {
                 self.logger.error("epoll_wait failed", metadata: ["error": "\(error)"])
                 break
             }
+            self.stampRound()
             self.finishRound()
-            let after = ContinuousClock.now
+            let after = self.roundNow
             if after - self.lastSweep >= .milliseconds(100) {
                 self.lastSweep = after
                 self.sweepTimeouts(now: after)
@@ -197,7 +213,7 @@ final class EventLoop: @unchecked Sendable {
             service.stop()
         }
         self.localCompletions = []
-        for connection in Array(self.connections.values) {
+        for connection in self.connections.all {
             self.closeConnection(connection)
         }
         self.closeListener()
@@ -206,6 +222,12 @@ final class EventLoop: @unchecked Sendable {
             state.pending = []
         }
         self.selector.close()
+    }
+
+    private func stampRound() {
+        self.roundNow = ContinuousClock.now
+        let elapsed = (self.roundNow - self.epoch).components
+        self.roundSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
     }
 
     private func shouldExit(now: ContinuousClock.Instant) -> Bool {
@@ -223,7 +245,7 @@ final class EventLoop: @unchecked Sendable {
             // request first. A connection accepted just before the drain that has not sent its
             // first request yet is not idle but early: closing it would fail a request the client
             // has every right to make, so it gets until the drain deadline.
-            for connection in Array(self.connections.values) {
+            for connection in self.connections.all {
                 if case .idle = connection.machine.state, connection.machine.bufferedByteCount == 0,
                     connection.machine.requestsServed > 0, !connection.hasPendingOutput
                 {
@@ -244,6 +266,7 @@ final class EventLoop: @unchecked Sendable {
                 service.endOfRound()
             }
         } while !self.localCompletions.isEmpty
+        self.metrics.merge(&self.tally)
     }
 
     private func handle(_ event: Selector.Event) {
@@ -437,7 +460,7 @@ final class EventLoop: @unchecked Sendable {
             if try connection.flush() {
                 return true
             }
-            connection.machine.writeProgressed(now: ContinuousClock.now)
+            connection.machine.writeProgressed(now: self.roundNow)
             self.setInterest(connection, .write)
             return false
         } catch {
@@ -454,7 +477,7 @@ final class EventLoop: @unchecked Sendable {
             return
         }
         if case .writing = connection.machine.state {
-            if case .close = connection.machine.writeCompleted(now: ContinuousClock.now) {
+            if case .close = connection.machine.writeCompleted(now: self.roundNow) {
                 self.closeConnection(connection)
                 return
             }
@@ -470,7 +493,7 @@ final class EventLoop: @unchecked Sendable {
                 self.setInterest(connection, .write)
                 return
             }
-            let now = ContinuousClock.now
+            let now = self.roundNow
             switch connection.machine.nextAction(now: now) {
             case .readMore:
                 self.setInterest(connection, connection.machine.isPeerClosed ? .none : .read)
@@ -487,8 +510,8 @@ final class EventLoop: @unchecked Sendable {
             case .fail(let error):
                 self.writeErrorAndClose(connection, status: error.status, reason: error.reason)
                 return
-            case .dispatch(let request):
-                self.dispatch(connection, request, now: now)
+            case .dispatch:
+                self.dispatch(connection, connection.machine.takeRequest(), now: now)
             }
         }
     }
@@ -542,7 +565,7 @@ final class EventLoop: @unchecked Sendable {
             requestID: requestID,
             route: -1,
             routePattern: "-",
-            started: now
+            started: self.roundSeconds
         )
         var request = HTTPRequest(
             method: head.method,
@@ -588,6 +611,8 @@ final class EventLoop: @unchecked Sendable {
                     )
                 )
             case .handler(let handler, .pool):
+                // A pipelined /metrics must count the requests answered before it.
+                self.metrics.merge(&self.tally)
                 let descriptor = connection.descriptor
                 let id = connection.id
                 let sequence = connection.dispatched
@@ -691,7 +716,7 @@ final class EventLoop: @unchecked Sendable {
 
     /// Serializes `response` and starts writing it.
     private func respond(_ connection: HTTPConnection, _ response: HTTPResponse, keepAlive requested: Bool) {
-        let now = ContinuousClock.now
+        let now = self.roundNow
         // While draining, every response closes its connection.
         let keepAlive = requested && connection.isKeepAlive && self.drainDeadline == nil
         let closeAfter = connection.machine.responseStarted(keepAlive: keepAlive, now: now)
@@ -700,13 +725,13 @@ final class EventLoop: @unchecked Sendable {
             status: response.status,
             headers: response.headers,
             contentLength: response.body.count,
-            extraField: connection.current.map { ("X-Request-ID", $0.requestID) },
+            extraField: (connection.current?.requestID).map { ("X-Request-ID", $0) },
             date: self.currentDate(),
             close: closeAfter,
             into: &head
         )
         self.enqueue(connection, head, body: connection.isHeadRequest ? [] : response.body)
-        self.logRequest(connection, status: response.status, bytes: response.body.count, now: now)
+        self.logRequest(connection, status: response.status, bytes: response.body.count)
         guard self.flush(connection) else { return }
         if case .close = connection.machine.writeCompleted(now: now) {
             self.closeConnection(connection)
@@ -740,7 +765,7 @@ final class EventLoop: @unchecked Sendable {
                 ]
             )
         }
-        self.metrics.record(route: -1, status: status, seconds: 0)
+        self.tally.record(route: -1, status: status, seconds: 0)
         guard self.flush(connection) else { return }
         self.closeConnection(connection)
     }
@@ -766,11 +791,10 @@ final class EventLoop: @unchecked Sendable {
         connection.outputBody = body
     }
 
-    private func logRequest(_ connection: HTTPConnection, status: Int, bytes: Int, now: ContinuousClock.Instant) {
+    private func logRequest(_ connection: HTTPConnection, status: Int, bytes: Int) {
         guard let current = connection.current else { return }
-        let elapsed = now - current.started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        self.metrics.record(route: current.route, status: status, seconds: seconds)
+        let seconds = max(0, self.roundSeconds - current.started)
+        self.tally.record(route: current.route, status: status, seconds: seconds)
         if self.configuration.isAccessLogEnabled {
             self.logger.info(
                 "\(current.method.rawValue) \(current.path) \(status)",
@@ -843,7 +867,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func sweepTimeouts(now: ContinuousClock.Instant) {
-        for connection in Array(self.connections.values) {
+        for connection in self.connections.all {
             if let deadline = connection.handshakeDeadline, deadline <= now {
                 self.closeConnection(connection)
                 continue

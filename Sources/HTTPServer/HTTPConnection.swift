@@ -114,5 +114,38 @@ struct CurrentRequest {
     /// The route's index, -1 if none matched.
     var route: Int
     var routePattern: String
-    var started: ContinuousClock.Instant
+    /// When the request was dispatched: the loop's round time in seconds.
+    var started: Double
+}
+
+/// The open connections by descriptor number. Descriptors are small integers the kernel hands
+/// out lowest first, so an array indexed by them finds a connection without hashing.
+struct ConnectionTable {
+    private var slots: [HTTPConnection?] = []
+    /// Open connections.
+    private(set) var count = 0
+
+    var isEmpty: Bool { self.count == 0 }
+
+    subscript(descriptor: Int32) -> HTTPConnection? {
+        get {
+            let index = Int(descriptor)
+            return index >= 0 && index < self.slots.count ? self.slots[index] : nil
+        }
+        set {
+            let index = Int(descriptor)
+            precondition(index >= 0, "a descriptor is not negative")
+            if index >= self.slots.count {
+                guard newValue != nil else { return }
+                self.slots.append(contentsOf: repeatElement(nil, count: index + 1 - self.slots.count))
+            }
+            self.count += (newValue == nil ? 0 : 1) - (self.slots[index] == nil ? 0 : 1)
+            self.slots[index] = newValue
+        }
+    }
+
+    /// Every open connection, as a list of its own (the table may change while it is walked).
+    var all: [HTTPConnection] {
+        self.slots.compactMap { $0 }
+    }
 }

@@ -54,8 +54,10 @@ struct HTTPConnectionStateMachine {
     enum Action {
         /// Wait for more bytes.
         case readMore
-        /// Hand this request to its handler, then call ``responseStarted(keepAlive:now:)``.
-        case dispatch(CompleteRequest)
+        /// Take the request with ``takeRequest()``, hand it to its handler, then call
+        /// ``responseStarted(keepAlive:now:)``. (The request waits in the machine rather than in
+        /// this case's payload: moved out once, not copied field by field with the action.)
+        case dispatch
         /// Write `HTTP/1.1 100 Continue` and keep reading.
         case sendContinue
         /// Answer with this error's status and close.
@@ -87,6 +89,8 @@ struct HTTPConnectionStateMachine {
     private let maxPipelinedBytes: Int
     private let bodyLimit: BodyLimit?
     private(set) var requestsServed = 0
+    /// The request that `.dispatch` announced, until ``takeRequest()``.
+    private var completed: CompleteRequest?
     /// The peer shut down its sending side; finish what is in progress, then close.
     private(set) var isPeerClosed = false
 
@@ -112,6 +116,14 @@ struct HTTPConnectionStateMachine {
 
     /// Bytes not yet consumed by a request.
     var bufferedByteCount: Int { self.input.count - self.consumed }
+
+    /// The request that the last `.dispatch` announced, moved out of the machine.
+    mutating func takeRequest() -> CompleteRequest {
+        guard let request = self.completed.take() else {
+            preconditionFailure("takeRequest without a dispatch")
+        }
+        return request
+    }
 
     /// Appends bytes read from the peer.
     mutating func bytesReceived(_ bytes: UnsafeRawBufferPointer) {
@@ -260,7 +272,8 @@ struct HTTPConnectionStateMachine {
             }
             if head.framing == .none {
                 self.state = .awaitingResponse
-                return .dispatch(CompleteRequest(head: head, headBytes: headBytes, target: target, body: []))
+                self.completed = CompleteRequest(head: head, headBytes: headBytes, target: target, body: [])
+                return .dispatch
             }
             var progress = BodyProgress(
                 head: head,
@@ -319,7 +332,8 @@ struct HTTPConnectionStateMachine {
                 return self.isPeerClosed ? self.closeNow() : .readMore
             case .done(let used):
                 self.consumed += used
-                return .dispatch(progress.completed)
+                self.completed = progress.completed
+                return .dispatch
             }
         }
         let take = min(available, progress.remaining)
@@ -330,7 +344,8 @@ struct HTTPConnectionStateMachine {
             progress.lastByteAt = now
         }
         if progress.remaining == 0 {
-            return .dispatch(progress.completed)
+            self.completed = progress.completed
+            return .dispatch
         }
         self.state = .readingBody(progress)
         return self.isPeerClosed ? self.closeNow() : .readMore

@@ -103,11 +103,19 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
     private mutating func appendString(_ value: String) {
         self.bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them whole.
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            self.bytes.append(contentsOf: value.utf8)
+        // Most strings need no escaping: copy them whole, from the string's own storage.
+        let copied = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            guard !utf8.contains(where: Self.needsEscape) else { return false }
+            self.bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true {
             self.bytes.append(UInt8(ascii: "\""))
             return
         }

@@ -58,6 +58,12 @@ public struct Router: Sendable {
 
     private(set) var routes: [Route] = []
     private(set) var middleware: [HTTPMiddleware] = []
+    /// Indices of the routes whose pattern starts with a literal segment, by that segment ("" for
+    /// the pattern `/`), in the order added: a request is matched against these and
+    /// `parameterFirst` only, not against every route.
+    private var byFirstSegment: [String: [Int]] = [:]
+    /// Indices of the routes whose pattern starts with `:name` or `*name`, in the order added.
+    private var parameterFirst: [Int] = []
 
     public init() {}
 
@@ -97,6 +103,11 @@ public struct Router: Sendable {
             if part.hasPrefix("*") { return .rest(String(part.dropFirst())) }
             return .literal(String(part))
         }
+        switch segments.first {
+        case .literal(let text): self.byFirstSegment[text, default: []].append(self.routes.count)
+        case .none: self.byFirstSegment["", default: []].append(self.routes.count)
+        case .parameter, .rest: self.parameterFirst.append(self.routes.count)
+        }
         self.routes.append(
             Route(
                 index: self.routes.count,
@@ -115,14 +126,30 @@ public struct Router: Sendable {
     }
 
     func match(method: HTTPMethod, segments: [String]) -> Match {
+        let literal = self.byFirstSegment[segments.first ?? ""] ?? []
+        let parameter = self.parameterFirst
         var allowed: [HTTPMethod] = []
-        for route in self.routes {
-            guard let parameters = Self.bind(route.pattern, to: segments) else { continue }
-            if route.method == method || (method == .head && route.method == .get) {
-                return .found(route, parameters: parameters)
+        // Both lists in the order routes were added: the first route added that matches wins.
+        var nextLiteral = 0
+        var nextParameter = 0
+        while nextLiteral < literal.count || nextParameter < parameter.count {
+            let index: Int
+            if nextParameter == parameter.count
+                || (nextLiteral < literal.count && literal[nextLiteral] < parameter[nextParameter])
+            {
+                index = literal[nextLiteral]
+                nextLiteral += 1
+            } else {
+                index = parameter[nextParameter]
+                nextParameter += 1
             }
-            if !allowed.contains(route.method) {
-                allowed.append(route.method)
+            guard let parameters = Self.bind(self.routes[index].pattern, to: segments) else { continue }
+            let routeMethod = self.routes[index].method
+            if routeMethod == method || (method == .head && routeMethod == .get) {
+                return .found(self.routes[index], parameters: parameters)
+            }
+            if !allowed.contains(routeMethod) {
+                allowed.append(routeMethod)
             }
         }
         if allowed.isEmpty {

@@ -34,21 +34,28 @@ public final class ServerMetrics: Sendable {
     /// Connections open now.
     public var openConnectionCount: Int { self.openConnections.load(ordering: .relaxed) }
 
-    /// Names the routes that ``record(route:status:seconds:)`` counts by index.
+    /// Names the routes that ``RequestTally/record(route:status:seconds:)`` counts by index.
     func setRoutes(_ routes: [(pattern: String, method: String)]) {
         self.state.withLock { $0.routes = routes }
     }
 
-    /// Counts one finished request of route `route` (an index; -1 for none).
-    func record(route: Int, status: Int, seconds: Double) {
+    /// Adds what the event loop counted since the last call, and empties `tally`: one lock for a
+    /// round of requests.
+    func merge(_ tally: inout RequestTally) {
+        guard tally.latencyCount > 0 else { return }
         self.state.withLock { state in
-            state.requests[RequestKey(route: route, status: status), default: 0] += 1
-            state.latencyCount += 1
-            state.latencySum += seconds
-            if let bucket = Self.bucketBounds.firstIndex(where: { seconds <= $0 }) {
-                state.bucketCounts[bucket] += 1
+            for (slot, statuses) in tally.byRoute.enumerated() {
+                for entry in statuses where entry.count > 0 {
+                    state.requests[RequestKey(route: slot - 1, status: entry.status), default: 0] += entry.count
+                }
             }
+            for (bucket, count) in tally.bucketCounts.enumerated() {
+                state.bucketCounts[bucket] += count
+            }
+            state.latencyCount += tally.latencyCount
+            state.latencySum += tally.latencySum
         }
+        tally.reset()
     }
 
     /// Counts a request refused because the handler queue was full.
@@ -100,5 +107,47 @@ public final class ServerMetrics: Sendable {
 
     private static func escape(_ text: String) -> String {
         text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"")
+    }
+}
+
+/// Requests counted by one event loop between two ``ServerMetrics/merge(_:)``: plain counters
+/// that only the loop thread touches, by route index and status, with no hashing.
+struct RequestTally {
+    /// By route index + 1 (slot 0: no route matched): the statuses seen and their counts.
+    fileprivate(set) var byRoute: [[(status: Int, count: Int)]] = []
+    fileprivate(set) var bucketCounts = [Int](repeating: 0, count: ServerMetrics.bucketBounds.count)
+    fileprivate(set) var latencyCount = 0
+    fileprivate(set) var latencySum = 0.0
+
+    /// Counts one finished request of route `route` (an index; -1 for none).
+    mutating func record(route: Int, status: Int, seconds: Double) {
+        let slot = route + 1
+        if slot >= self.byRoute.count {
+            self.byRoute.append(contentsOf: repeatElement([], count: slot + 1 - self.byRoute.count))
+        }
+        if let index = self.byRoute[slot].firstIndex(where: { $0.status == status }) {
+            self.byRoute[slot][index].count += 1
+        } else {
+            self.byRoute[slot].append((status, 1))
+        }
+        self.latencyCount += 1
+        self.latencySum += seconds
+        if let bucket = ServerMetrics.bucketBounds.firstIndex(where: { seconds <= $0 }) {
+            self.bucketCounts[bucket] += 1
+        }
+    }
+
+    /// Zeroes the counts, keeping the storage.
+    fileprivate mutating func reset() {
+        for slot in self.byRoute.indices {
+            for index in self.byRoute[slot].indices {
+                self.byRoute[slot][index].count = 0
+            }
+        }
+        for bucket in self.bucketCounts.indices {
+            self.bucketCounts[bucket] = 0
+        }
+        self.latencyCount = 0
+        self.latencySum = 0
     }
 }

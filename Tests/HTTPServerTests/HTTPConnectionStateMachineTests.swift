@@ -27,14 +27,16 @@ import Testing
     }
 
     private func expectDispatch(
-        _ action: HTTPConnectionStateMachine.Action,
+        _ machine: inout HTTPConnectionStateMachine,
         body: String = "",
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> HTTPConnectionStateMachine.CompleteRequest? {
-        guard case .dispatch(let request) = action else {
+        let action = machine.nextAction(now: self.start)
+        guard case .dispatch = action else {
             Issue.record("expected dispatch, got \(action)", sourceLocation: sourceLocation)
             return nil
         }
+        let request = machine.takeRequest()
         #expect(String(decoding: request.body, as: UTF8.self) == body, sourceLocation: sourceLocation)
         return request
     }
@@ -42,7 +44,7 @@ import Testing
     @Test func aCompleteGetIsDispatchedAndTheConnectionGoesBackToIdle() {
         var machine = self.machine()
         self.receive(&machine, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        let request = self.expectDispatch(machine.nextAction(now: self.start))
+        let request = self.expectDispatch(&machine)
         #expect(request?.head.method == .get)
         guard case .readMore = machine.nextAction(now: self.start) else { Issue.record("expected readMore"); return }
         #expect(machine.responseStarted(keepAlive: true, now: self.start) == false)
@@ -61,7 +63,7 @@ import Testing
         )
         var targets: [String] = []
         for body in ["", "abc", ""] {
-            guard let request = self.expectDispatch(machine.nextAction(now: self.start), body: body) else { return }
+            guard let request = self.expectDispatch(&machine, body: body) else { return }
             targets.append(String(decoding: request.headBytes[request.head.target], as: UTF8.self))
             // While a request is with its handler, the next one waits.
             guard case .readMore = machine.nextAction(now: self.start) else {
@@ -80,7 +82,7 @@ import Testing
         self.receive(&machine, "456")
         guard case .readMore = machine.nextAction(now: self.start) else { Issue.record("expected readMore"); return }
         self.receive(&machine, "789")
-        _ = self.expectDispatch(machine.nextAction(now: self.start), body: "0123456789")
+        _ = self.expectDispatch(&machine, body: "0123456789")
     }
 
     @Test func aChunkedBodyIsDecoded() {
@@ -88,7 +90,7 @@ import Testing
         self.receive(&machine, "POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n")
         guard case .readMore = machine.nextAction(now: self.start) else { Issue.record("expected readMore"); return }
         self.receive(&machine, "5\r\npedia\r\n0\r\n\r\n")
-        _ = self.expectDispatch(machine.nextAction(now: self.start), body: "Wikipedia")
+        _ = self.expectDispatch(&machine, body: "Wikipedia")
     }
 
     @Test func expectContinueIsAnsweredBeforeTheBodyArrives() {
@@ -99,7 +101,7 @@ import Testing
         }
         guard case .readMore = machine.nextAction(now: self.start) else { Issue.record("expected readMore"); return }
         self.receive(&machine, "ok")
-        _ = self.expectDispatch(machine.nextAction(now: self.start), body: "ok")
+        _ = self.expectDispatch(&machine, body: "ok")
     }
 
     @Test func aHeadTrickledInTooSlowlyFailsWith408AtTheHeaderDeadline() {

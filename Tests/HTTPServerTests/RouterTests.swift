@@ -61,6 +61,31 @@ import Testing
         #expect(parameters["path"] == "css/site.css")
     }
 
+    /// Routes are looked up by their first segment, but the first route added still wins, whether
+    /// it starts with a literal or a parameter, and 405 lists the methods of both kinds.
+    @Test func theFirstRouteAddedWinsAcrossLiteralAndParameterPatterns() {
+        var router = Router()
+        router.add(.get, "/:kind/list") { _ in .text("any kind") }
+        router.add(.get, "/persons/list") { _ in .text("persons") }
+        router.add(.get, "/persons/:id") { _ in .text("one person") }
+        router.add(.post, "/:kind/:id") { _ in .text("post") }
+        router.add(.get, "/") { _ in .text("root") }
+        func pattern(_ method: HTTPMethod, _ segments: [String]) -> String? {
+            guard case .found(let route, _) = router.match(method: method, segments: segments) else { return nil }
+            return route.patternText
+        }
+        #expect(pattern(.get, ["persons", "list"]) == "/:kind/list")
+        #expect(pattern(.get, ["persons", "7"]) == "/persons/:id")
+        #expect(pattern(.post, ["persons", "7"]) == "/:kind/:id")
+        #expect(pattern(.get, []) == "/")
+        #expect(pattern(.get, ["employers", "7"]) == nil)
+        guard case .methodNotAllowed(let allowed) = router.match(method: .delete, segments: ["persons", "7"]) else {
+            Issue.record("expected 405")
+            return
+        }
+        #expect(Set(allowed.map(\.rawValue)) == ["GET", "POST", "HEAD"])
+    }
+
     @Test func middlewareRunsOutermostFirstAroundTheHandler() throws {
         var router = Router()
         router.use { request, next in
