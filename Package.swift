@@ -78,7 +78,7 @@ let package = Package(
         // Application.
         .target(
             name: "API",
-            dependencies: ["HTTPServer", "HTTP1", "Postgres", "ConnectionPool"],
+            dependencies: ["HTTPServer", "HTTP1", "Postgres", "ConnectionPool", "Store", "Security", "Locks"],
             swiftSettings: swiftSettings
         ),
 
@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShebaoCLITests",
-            dependencies: ["TestSupport", "Postgres"],
+            dependencies: ["TestSupport", "Postgres", "Security"],
             swiftSettings: swiftSettings
         ),
     ]

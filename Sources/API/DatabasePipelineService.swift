@@ -84,13 +84,12 @@ public enum DatabaseFailure {
         guard let error = error as? PostgresError, error.isConnectionLevel || error.code == .overloaded else {
             return nil
         }
-        var response = HTTPResponse.problem(
+        return .problem(
             status: 503,
             title: "Service Unavailable",
             detail: "the database is not reachable",
-            requestID: requestID
+            requestID: requestID,
+            headers: [("Retry-After", "1")]
         )
-        response.headers.append(("Retry-After", "1"))
-        return response
     }
 }

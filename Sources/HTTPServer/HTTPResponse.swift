@@ -26,12 +26,13 @@ public struct HTTPResponse: Sendable {
 
     private static let jsonHeaders: [(name: String, value: String)] = [("Content-Type", "application/json")]
 
-    /// An RFC 9457 `application/problem+json` response.
+    /// An RFC 9457 `application/problem+json` response, with `headers` after its `Content-Type`.
     public static func problem(
         status: Int,
         title: String,
         detail: String? = nil,
-        requestID: String? = nil
+        requestID: String? = nil,
+        headers: [(name: String, value: String)] = []
     ) -> HTTPResponse {
         var writer = JSONWriter()
         writer.beginObject()
@@ -50,7 +51,11 @@ public struct HTTPResponse: Sendable {
             writer.string(requestID)
         }
         writer.endObject()
-        return HTTPResponse(status: status, headers: [("Content-Type", "application/problem+json")], body: writer.bytes)
+        return HTTPResponse(
+            status: status,
+            headers: [("Content-Type", "application/problem+json")] + headers,
+            body: writer.bytes
+        )
     }
 }
 

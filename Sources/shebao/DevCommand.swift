@@ -97,8 +97,9 @@ struct DevCommand: ParsableCommand {
         print(
             """
               API:              http://127.0.0.1:\(port)/healthz, /readyz, /metrics
+              log in:           POST http://127.0.0.1:\(port)/api/v1/auth/login {"username": …, "password": …}
               demo log-ins:     \(DemoData.operators.map(\.username).joined(separator: ", ")) (one per role), password \(DemoData.Options().password)
-            The business API, log-ins and the scheduler arrive with the next pieces of work.
+            The business API and the scheduler arrive with the next pieces of work.
             Press Ctrl-C to stop\(startedCluster != nil ? " (the embedded cluster stops too)" : "").
 
             """

@@ -1,8 +1,11 @@
+import API
 import ArgumentParser
 import ConnectionPool
+import Foundation
 import HTTP1
 import HTTPServer
 import Postgres
+import Security
 import TLS
 
 /// Server settings from the environment: every limit and timeout of ``ServerConfiguration``
@@ -97,6 +100,101 @@ enum ServerSettings {
             configuration.tls = TLSConfiguration(certificateChainPath: certificate, privateKeyPath: key)
         }
         return configuration
+    }
+
+    /// The log-in rules: each figure has a variable; unset keeps the default.
+    static let authenticationSettings:
+        [(variable: String, meaning: String, apply: @Sendable (inout AuthenticationSettings, Int) -> Void)] = [
+            ("SHEBAO_AUTH_MAX_FAILURES", "consecutive failed log-ins that lock an account", { $0.maxFailures = $1 }),
+            ("SHEBAO_AUTH_LOCK_MINUTES", "how long a lock lasts", { $0.lockDuration = .seconds($1 * 60) }),
+            (
+                "SHEBAO_AUTH_ADDRESS_FAILURES", "failed log-ins from one address per window (429 beyond)",
+                {
+                    $0.addressFailureLimit = $1
+                }
+            ),
+            (
+                "SHEBAO_AUTH_ADDRESS_WINDOW_MINUTES", "the window of the address limit",
+                {
+                    $0.addressFailureWindow = .seconds($1 * 60)
+                }
+            ),
+            (
+                "SHEBAO_SESSION_IDLE_MINUTES", "a session ends after this long without a request",
+                {
+                    $0.sessionIdle = .seconds($1 * 60)
+                }
+            ),
+            (
+                "SHEBAO_SESSION_HOURS", "a session ends this long after its log-in",
+                {
+                    $0.sessionLifetime = .seconds($1 * 3600)
+                }
+            ),
+            (
+                "SHEBAO_HASHING_CONCURRENCY", "password hashes computed at once (128 MiB each)",
+                {
+                    $0.hashingConcurrency = $1
+                }
+            ),
+            (
+                "SHEBAO_PASSWORD_MIN_LENGTH", "fewest characters of an operator's password",
+                {
+                    $0.passwordPolicy.minimumLength = $1
+                }
+            ),
+            (
+                "SHEBAO_PASSWORD_MIN_CLASSES", "fewest character classes of a password (of 4)",
+                {
+                    $0.passwordPolicy.minimumClasses = min($1, 4)
+                }
+            ),
+            (
+                "SHEBAO_PASSWORD_MAX_AGE_DAYS", "days before a password must be changed",
+                {
+                    $0.passwordPolicy.maximumAgeDays = $1
+                }
+            ),
+            (
+                "SHEBAO_PASSWORD_HISTORY", "previous passwords that may not be used again",
+                {
+                    $0.passwordPolicy.historyCount = $1
+                }
+            ),
+        ]
+
+    /// The log-in rules the environment describes; `SHEBAO_SECOND_FACTOR_ROLES` (comma-separated)
+    /// names the roles that must log in with a TOTP code.
+    ///
+    /// - Throws: ``ValidationError`` naming the first variable whose value is not a positive
+    ///   whole number, or an unknown role.
+    static func authentication() throws -> AuthenticationSettings {
+        var settings = AuthenticationSettings()
+        for setting in Self.authenticationSettings {
+            guard let text = Environment.value(setting.variable) else { continue }
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                let value = Int(text), value > 0, value < 1_000_000
+            else {
+                throw ValidationError(
+                    "\(setting.variable) must be a positive whole number (\(setting.meaning)), not \"\(text)\""
+                )
+            }
+            setting.apply(&settings, value)
+        }
+        if let text = Environment.value("SHEBAO_SECOND_FACTOR_ROLES") {
+            let roles = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let known: Set<String> = [
+                "administrator", "auditor", "clerk", "reviewer", "disbursement_officer", "disbursement_approver",
+                "office_manager",
+            ]
+            guard roles.isSubset(of: known) else {
+                throw ValidationError(
+                    "SHEBAO_SECOND_FACTOR_ROLES names unknown roles: \(roles.subtracting(known).sorted().joined(separator: ", "))"
+                )
+            }
+            settings.secondFactorRoles = roles
+        }
+        return settings
     }
 
     /// The database settings of `DATABASE_URL`, if it is set.

@@ -68,6 +68,12 @@ struct WorkerCommand: ParsableCommand {
             services += pipeline.map { [$0] } ?? []
             BenchmarkRoutes.register(on: &router, database: database, pipeline: pipeline.map { LoopBound($0.pipeline) })
         }
+        if let database {
+            AuthRoutes.register(
+                on: &router,
+                authenticator: try Authenticator(database: database, settings: try ServerSettings.authentication())
+            )
+        }
         SystemRoutes.register(on: &router, database: database, metrics: metrics, pipeline: pipeline?.gauges) {
             box.server?.handlerQueueDepth ?? (0, 0)
         }

@@ -1,0 +1,296 @@
+public import Foundation
+public import HTTPServer
+import Locks
+public import Postgres
+public import Security
+public import Store
+
+/// The log-in rules. Every figure is configurable; the defaults follow MLPS 2.0 level 3
+/// practice (domain-rules §12).
+public struct AuthenticationSettings: Sendable {
+    /// Consecutive failed log-ins that lock an operator's account.
+    public var maxFailures = 5
+    /// How long a lock lasts.
+    public var lockDuration: Duration = .seconds(30 * 60)
+    /// Failed log-ins from one client address, within ``addressFailureWindow``, after which
+    /// that address is refused (429) until the window moves on.
+    public var addressFailureLimit = 50
+    public var addressFailureWindow: Duration = .seconds(15 * 60)
+    /// A session ends after this long without a request...
+    public var sessionIdle: Duration = .seconds(15 * 60)
+    /// ...and this long after the log-in in any case.
+    public var sessionLifetime: Duration = .seconds(8 * 3600)
+    /// Password hashes computed at once (scrypt takes 128 MiB each at the recommended
+    /// parameters): concurrent log-ins wait for a turn instead of exhausting memory.
+    public var hashingConcurrency = 2
+    /// Roles whose holders must log in with a second factor.
+    public var secondFactorRoles: Set<String> = [
+        "administrator", "auditor", "reviewer", "disbursement_officer", "disbursement_approver",
+    ]
+    /// What passwords must be.
+    public var passwordPolicy = PasswordPolicy()
+
+    public init() {}
+}
+
+/// Who a request's bearer token belongs to, as the database found it.
+public struct SessionPrincipal: Sendable, Equatable {
+    public var sessionID: Int64
+    public var kind: Principal.Kind
+    public var operatorID: Int64?
+    public var personID: Int64?
+    public var officeID: Int64
+    public var username: String?
+    public var displayName: String?
+    public var roles: [String]
+    public var mustChangePassword: Bool
+    public var passwordChangedAt: Date?
+    public var expiresAt: Date
+}
+
+/// Log-in, sessions and the authentication of requests, all in PostgreSQL (workers keep no
+/// state): a session is a random 256-bit token of which the database keeps only the SHA-256.
+public final class Authenticator: Sendable {
+    public let database: PostgresClient
+    public let settings: AuthenticationSettings
+    private let gate: HashingGate
+    /// Verified instead of a real hash when there is none to verify (unknown name, locked or
+    /// disabled account), so that every refusal costs the same scrypt.
+    private let decoy: PasswordHash
+
+    public init(database: PostgresClient, settings: AuthenticationSettings) throws {
+        self.database = database
+        self.settings = settings
+        self.gate = HashingGate(permits: settings.hashingConcurrency)
+        self.decoy = try PasswordHash.make(password: Base32.encode(try Random.bytes(20)))
+    }
+
+    // MARK: Log-in
+
+    /// What a log-in attempt came to.
+    public enum LoginOutcome: Sendable {
+        case success(token: String, principal: SessionPrincipal, passwordExpired: Bool, secondFactorMissing: Bool)
+        /// Wrong name, wrong password, locked or disabled account: one answer for all.
+        case refused
+        /// The password was right and the account has a second factor: a code is needed.
+        case secondFactorRequired
+        /// Too many failures from this address lately.
+        case throttled
+    }
+
+    /// Checks a log-in and, if it succeeds, opens a session. Blocks (scrypt, the database): call
+    /// it on a handler thread.
+    public func login(
+        username: String,
+        password: String,
+        code: String?,
+        address: String,
+        requestID: String,
+        now: Date = Date()
+    ) throws -> LoginOutcome {
+        let row = try self.database.query(
+            Self.findOperator,
+            [username, address, Self.interval(self.settings.addressFailureWindow)]
+        ).single()
+        guard try row.decode("address_failures", as: Int.self) < self.settings.addressFailureLimit else {
+            return .throttled
+        }
+        let operatorID = try row.decode("operator_id", as: Int64?.self)
+        let isLocked = try row.decode("locked", as: Bool?.self) ?? false
+        let isDisabled = try row.decode("disabled", as: Bool?.self) ?? false
+        let stored = try row.decode("password_hash", as: String?.self).flatMap(PasswordHash.init(encoded:))
+        let secret = try row.decode("totp_secret", as: PostgresBytes?.self)
+        let lastStep = try row.decode("totp_last_step", as: Int64?.self)
+        let isUsable = operatorID != nil && !isLocked && !isDisabled && stored != nil
+        // The same scrypt whatever the reason to refuse.
+        let verified = try self.gate.run { try (isUsable ? stored ?? self.decoy : self.decoy).verify(password) }
+        let passwordMatches = verified && isUsable
+
+        var step: Int64?
+        if passwordMatches, let secret {
+            guard let code, !code.isEmpty else {
+                return .secondFactorRequired
+            }
+            step = TOTP(secret: secret.bytes).verify(
+                code,
+                at: Int64(now.timeIntervalSince1970.rounded(.down)),
+                after: lastStep
+            )
+        }
+        let succeeded = passwordMatches && (secret == nil || step != nil)
+        let token = Base32.encode(try Random.bytes(32))
+        let session = try self.database.withTransaction { connection in
+            try connection.query(
+                Self.finishLogin,
+                [
+                    username, address, requestID, operatorID, succeeded, step, self.settings.maxFailures,
+                    Self.interval(self.settings.lockDuration), PostgresBytes(SHA256.hash(Array(token.utf8))),
+                    Self.interval(self.settings.sessionLifetime),
+                ]
+            ).single().decode(0, as: Int64?.self)
+        }
+        guard session != nil, let principal = try self.authenticate(token: token) else {
+            return .refused
+        }
+        let changedAt = principal.passwordChangedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
+        return .success(
+            token: token,
+            principal: principal,
+            passwordExpired: self.settings.passwordPolicy.isExpired(
+                changedAt: changedAt,
+                now: Int64(now.timeIntervalSince1970)
+            ),
+            secondFactorMissing: secret == nil && !self.settings.secondFactorRoles.isDisjoint(with: principal.roles)
+        )
+    }
+
+    // MARK: Sessions
+
+    /// The principal of `token`, checked in a transaction of its own.
+    public func authenticate(token: String) throws -> SessionPrincipal? {
+        try self.database.withTransaction { connection in
+            try Self.authenticate(token: token, idle: self.settings.sessionIdle, on: connection)
+        }
+    }
+
+    /// Runs `body` in a transaction scoped to the session of `request`'s bearer token: one
+    /// statement finds the session and enters its scope. Answers 401 when there is none.
+    public func withSession<R>(
+        _ request: HTTPRequest,
+        _ body: (PostgresConnection, SessionPrincipal) throws -> R
+    ) throws -> R {
+        guard let token = Self.bearerToken(request) else {
+            throw Unauthenticated()
+        }
+        return try self.database.withTransaction { connection in
+            guard let principal = try Self.authenticate(token: token, idle: self.settings.sessionIdle, on: connection)
+            else {
+                throw Unauthenticated()
+            }
+            return try body(connection, principal)
+        }
+    }
+
+    /// Ends the session of `request`'s bearer token; whether there was one.
+    public func logout(_ request: HTTPRequest) throws -> Bool {
+        guard let token = Self.bearerToken(request) else { return false }
+        return try self.withSession(request) { connection, principal in
+            try connection.query(
+                Self.recordLogout,
+                [
+                    principal.officeID, principal.kind.rawValue, principal.operatorID ?? principal.personID,
+                    request.requestID, request.remoteAddress,
+                ]
+            )
+            return try connection.query(Self.endSession, [PostgresBytes(SHA256.hash(Array(token.utf8)))])
+                .single().decode(0, as: Bool.self)
+        }
+    }
+
+    /// The token of an `Authorization: Bearer …` field: base32, as issued.
+    static func bearerToken(_ request: HTTPRequest) -> String? {
+        guard let field = request.headers["Authorization"] else { return nil }
+        let parts = field.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count == 52,
+            parts[1].utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x32...0x37).contains($0) })
+        else { return nil }
+        return String(parts[1])
+    }
+
+    private static func authenticate(
+        token: String,
+        idle: Duration,
+        on connection: PostgresConnection
+    ) throws -> SessionPrincipal? {
+        let rows = try connection.query(
+            Self.findSession,
+            [PostgresBytes(SHA256.hash(Array(token.utf8))), Self.interval(idle)]
+        )
+        guard let row = rows.first else { return nil }
+        return SessionPrincipal(
+            sessionID: try row.decode("session_id"),
+            kind: try row.decode("principal_kind", as: String.self) == "person" ? .person : .operator,
+            operatorID: try row.decode("operator_id"),
+            personID: try row.decode("person_id"),
+            officeID: try row.decode("office_id"),
+            username: try row.decode("username"),
+            displayName: try row.decode("display_name"),
+            roles: try row.decode("roles"),
+            mustChangePassword: try row.decode("must_change_password"),
+            passwordChangedAt: try row.decode("password_changed_at"),
+            expiresAt: try row.decode("expires_at")
+        )
+    }
+
+    /// A duration as a PostgreSQL interval literal (whole seconds).
+    static func interval(_ duration: Duration) -> String {
+        "\(duration.components.seconds) seconds"
+    }
+
+    static let findOperator = PreparedStatement(
+        "SELECT * FROM shebao.login_operator($1, $2::inet, $3::interval)"
+    )
+    static let finishLogin = PreparedStatement(
+        """
+        SELECT shebao.login_finish($1, $2::inet, $3, $4::bigint, $5, $6::bigint, $7::integer, $8::interval, \
+        $9, $10::interval)
+        """
+    )
+    // An insured person's session reads as the person role; the role is switched here, in the
+    // same statement, because a SECURITY DEFINER function may not switch it.
+    static let findSession = PreparedStatement(
+        """
+        SELECT a.*, CASE WHEN a.principal_kind = 'person' THEN set_config('role', 'shebao_person', true) END \
+        FROM shebao.authenticate($1, $2::interval) AS a
+        """
+    )
+    static let endSession = PreparedStatement("SELECT shebao.logout($1)")
+    static let recordLogout = PreparedStatement(
+        """
+        INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, request_id, client_address, outcome) \
+        VALUES ($1, $2, $3, 'auth.logout', $4, $5::inet, 'success')
+        """
+    )
+}
+
+/// No session, or not a live one: 401 with `WWW-Authenticate: Bearer` (RFC 6750).
+public struct Unauthenticated: HTTPResponseError {
+    public init() {}
+
+    public func response(requestID: String) -> HTTPResponse {
+        .problem(
+            status: 401,
+            title: "Unauthorized",
+            detail: "log in first: no live session for this request",
+            requestID: requestID,
+            headers: [("WWW-Authenticate", "Bearer realm=\"shebao\"")]
+        )
+    }
+}
+
+/// At most `permits` password hashes at once; the others wait their turn.
+final class HashingGate: @unchecked Sendable {
+    // @unchecked: `available` is only read and written with `lock` held.
+    private let lock = ConditionLock()
+    private let released = ConditionLock.Condition()
+    private var available: Int
+
+    init(permits: Int) {
+        precondition(permits >= 1, "at least one hash at a time")
+        self.available = permits
+    }
+
+    func run<R>(_ body: () throws -> R) rethrows -> R {
+        self.lock.lock()
+        while self.available == 0 {
+            self.released.waitLocked(on: self.lock)
+        }
+        self.available -= 1
+        self.lock.unlock()
+        defer {
+            self.lock.withLock { self.available += 1 }
+            self.released.signal()
+        }
+        return try body()
+    }
+}

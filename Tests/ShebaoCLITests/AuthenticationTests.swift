@@ -1,0 +1,303 @@
+import EmbeddedPostgres
+import Foundation
+import Postgres
+import Security
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Log-in, sessions and lock-outs through a real `shebao worker` on a real socket, against
+/// the real database, connected as the application role.
+@Suite(
+    .enabled(if: TestEnvironment.shebaoExecutable != nil && TestEnvironment.hasDatabase, "needs make test"),
+    .serialized
+)
+struct AuthenticationTests {
+    /// Quick scrypt parameters for the test operators (the decoy still uses the real ones).
+    private static let quick = PasswordHash.Parameters(logN: 10, r: 8, p: 1)
+    private static let password = "Shebao@2026"
+
+    /// A migrated database with one office, and a worker serving it as `shebao_app`.
+    final class Fixture {
+        let database: TestDatabase
+        let process: BackgroundProcess
+        let port: Int
+        let office: Int64
+
+        init(environment extra: [String: String] = [:]) throws {
+            let database = try TestDatabase.create("auth")
+            self.database = database
+            self.office = try database.withConnection { connection in
+                try connection.query(
+                    """
+                    INSERT INTO shebao.office (parent_id, code, region_code, level, name)
+                    VALUES (NULL, '320000', '320000', 'province', '江苏省社会保险事业管理中心') RETURNING id
+                    """
+                ).single().decode(0, as: Int64.self)
+            }
+            let port = try EmbeddedPostgres.freePort()
+            self.port = port
+            var environment = [
+                "DATABASE_URL": try database.url() + "?options=-c%20role%3Dshebao_app",
+                "SHEBAO_ACCESS_LOG": "0", "SHEBAO_DB_PIPELINE_CONNECTIONS": "0",
+            ]
+            environment.merge(extra) { $1 }
+            let process = try BackgroundProcess(
+                try #require(TestEnvironment.shebaoExecutable),
+                ["worker", "--port", "\(port)"],
+                environment: environment
+            )
+            self.process = process
+            let up = process.waitUntil(timeout: .seconds(30)) { process.standardError.contains("serving") }
+            try #require(up, "worker did not start: \(process.standardError)")
+        }
+
+        deinit {
+            self.process.send(SIGKILL)
+            self.database.drop()
+        }
+
+        /// Adds an operator of the office with `roles`, and a TOTP secret if given.
+        @discardableResult
+        func addOperator(_ username: String, roles: [String] = ["clerk"], totp: [UInt8]? = nil) throws -> Int64 {
+            let hash = try PasswordHash.make(
+                password: AuthenticationTests.password,
+                parameters: AuthenticationTests.quick
+            )
+            return try self.database.withConnection { connection in
+                let id = try connection.query(
+                    """
+                    INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password, totp_secret)
+                    VALUES ($1, $2, $3, $4, false, $5) RETURNING id
+                    """,
+                    [self.office, username, "经办 \(username)", hash.encoded, totp.map(PostgresBytes.init)]
+                ).single().decode(0, as: Int64.self)
+                for role in roles {
+                    try connection.query(
+                        "INSERT INTO shebao.role_assignment (office_id, operator_id, role) VALUES ($1, $2, $3)",
+                        [self.office, id, role]
+                    )
+                }
+                return id
+            }
+        }
+
+        func sql(_ text: String, _ binds: [(any PostgresEncodable)?] = []) throws -> PostgresRows {
+            try self.database.withConnection { try $0.query(text, binds) }
+        }
+
+        /// One request on a connection of its own.
+        func request(
+            _ method: String,
+            _ path: String,
+            json: [String: String]? = nil,
+            token: String? = nil
+        ) throws
+            -> TestResponse
+        {
+            let client = try TestClient(port: self.port, timeout: .seconds(20))
+            var head = "\(method) \(path) HTTP/1.1\r\nHost: t\r\n"
+            if let token { head += "Authorization: Bearer \(token)\r\n" }
+            var body: [UInt8] = []
+            if let json {
+                body = Array(try JSONSerialization.data(withJSONObject: json))
+                head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+            } else if method == "POST" {
+                head += "Content-Length: 0\r\n"
+            }
+            try client.send(head + "\r\n" + String(decoding: body, as: UTF8.self))
+            let response = try #require(try client.readResponse())
+            if response.status == 500 {
+                Issue.record("500 from the worker: \(self.process.standardError.suffix(2000))")
+            }
+            return response
+        }
+
+        func login(
+            _ username: String,
+            password: String = AuthenticationTests.password,
+            code: String? = nil
+        ) throws
+            -> TestResponse
+        {
+            var body = ["username": username, "password": password]
+            body["code"] = code
+            return try self.request("POST", "/api/v1/auth/login", json: body)
+        }
+    }
+
+    private static func object(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    private static func token(_ response: TestResponse) throws -> String {
+        try #require(Self.object(response)["token"] as? String, "\(String(decoding: response.body, as: UTF8.self))")
+    }
+
+    @Test func aLogInOpensASessionThatAuthenticatesUntilLogOut() throws {
+        let fixture = try Fixture()
+        let id = try fixture.addOperator("clerk1")
+        let response = try fixture.login("clerk1")
+        #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        let token = try Self.token(response)
+        #expect(token.utf8.count == 52)
+        // Only the token's SHA-256 is stored.
+        let stored = try fixture.sql("SELECT token_hash FROM shebao.session WHERE operator_id = $1", [id])
+            .single().decode(0, as: PostgresBytes.self)
+        #expect(stored.bytes == SHA256.hash(Array(token.utf8)))
+
+        let me = try fixture.request("GET", "/api/v1/auth/me", token: token)
+        #expect(me.status == 200)
+        let principal = Self.object(me)
+        #expect(principal["username"] as? String == "clerk1")
+        #expect(principal["roles"] as? [String] == ["clerk"])
+        #expect(principal["officeId"] as? Int == Int(fixture.office))
+
+        #expect(try fixture.request("GET", "/api/v1/auth/me").status == 401)
+        let forged = String(repeating: "A", count: 52)
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: forged).status == 401)
+
+        #expect(try fixture.request("POST", "/api/v1/auth/logout", token: token).status == 204)
+        let after = try fixture.request("GET", "/api/v1/auth/me", token: token)
+        #expect(after.status == 401)
+        #expect(after.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        #expect(try fixture.request("POST", "/api/v1/auth/logout", token: token).status == 401)
+        let actions = try fixture.sql("SELECT action, outcome FROM shebao.audit_event ORDER BY id")
+            .map { "\(try $0.decode(0, as: String.self)):\(try $0.decode(1, as: String.self))" }
+        #expect(actions == ["auth.login:success", "auth.logout:success"])
+    }
+
+    @Test func anUnknownNameAWrongPasswordAndADisabledAccountGetTheSameAnswer() throws {
+        let fixture = try Fixture()
+        try fixture.addOperator("clerk2")
+        let disabled = try fixture.addOperator("clerk3")
+        _ = try fixture.sql("UPDATE shebao.operator SET disabled_at = now() WHERE id = $1", [disabled])
+        let answers = try [
+            fixture.login("nobody"), fixture.login("clerk2", password: "Wrong@2026x"), fixture.login("clerk3"),
+        ]
+        for answer in answers {
+            #expect(answer.status == 401)
+            var body = Self.object(answer)
+            body["requestId"] = nil
+            #expect(body["detail"] as? String == "wrong user name or password, or the account cannot log in now")
+            #expect(body.count == 4)
+        }
+        let outcomes = try fixture.sql(
+            "SELECT actor_kind || ':' || outcome FROM shebao.audit_event WHERE action = 'auth.login' ORDER BY id"
+        ).map { try $0.decode(0, as: String.self) }
+        #expect(outcomes == ["anonymous:failure", "operator:failure", "operator:failure"])
+        #expect(
+            try fixture.sql("SELECT count(*) FROM shebao.login_attempt WHERE NOT succeeded").single().decode(
+                0,
+                as: Int.self
+            ) == 3
+        )
+    }
+
+    @Test func fiveFailuresLockTheAccountEvenAgainstTheRightPassword() throws {
+        let fixture = try Fixture()
+        try fixture.addOperator("clerk4")
+        for _ in 0..<5 {
+            #expect(try fixture.login("clerk4", password: "Wrong@2026x").status == 401)
+        }
+        #expect(try fixture.login("clerk4").status == 401, "locked")
+        let lock = try fixture.sql(
+            "SELECT locked_until > now() + interval '29 minutes', failed_logins FROM shebao.operator WHERE username = 'clerk4'"
+        ).single()
+        #expect(try lock.decode(0, as: Bool.self))
+        // The lock runs out: the right password works again, and the count starts from zero.
+        _ = try fixture.sql(
+            "UPDATE shebao.operator SET locked_until = now() - interval '1 second' WHERE username = 'clerk4'"
+        )
+        #expect(try fixture.login("clerk4").status == 200)
+        #expect(
+            try fixture.sql("SELECT failed_logins FROM shebao.operator WHERE username = 'clerk4'").single()
+                .decode(0, as: Int.self) == 0
+        )
+    }
+
+    @Test func aSecondFactorIsRequiredOnceEnrolledAndEachCodeCountsOnce() throws {
+        let fixture = try Fixture()
+        let totp = try TOTP.generate()
+        try fixture.addOperator("reviewer1", roles: ["reviewer"], totp: totp.secret)
+        let missing = try fixture.login("reviewer1")
+        #expect(missing.status == 401)
+        #expect(Self.object(missing)["detail"] as? String == "the code of the authenticator app is required")
+        let now = Int64(Date().timeIntervalSince1970)
+        let wrong = totp.code(step: totp.step(at: now) + 5)
+        #expect(try fixture.login("reviewer1", code: wrong).status == 401)
+        let code = totp.code(at: now)
+        let accepted = try fixture.login("reviewer1", code: code)
+        #expect(accepted.status == 200, "\(String(decoding: accepted.body, as: UTF8.self))")
+        #expect(Self.object(accepted)["secondFactorEnrolmentRequired"] as? Bool == false)
+        #expect(try fixture.login("reviewer1", code: code).status == 401, "a replayed code")
+        // A reviewer without a second factor logs in, told to enrol one.
+        try fixture.addOperator("reviewer2", roles: ["reviewer"])
+        let unenrolled = try fixture.login("reviewer2")
+        #expect(Self.object(unenrolled)["secondFactorEnrolmentRequired"] as? Bool == true)
+    }
+
+    @Test func sessionsEndWhenIdleWhenExpiredAndWhenTheOperatorIsDisabled() throws {
+        let fixture = try Fixture()
+        let id = try fixture.addOperator("clerk5")
+        let idle = try Self.token(try fixture.login("clerk5"))
+        let expired = try Self.token(try fixture.login("clerk5"))
+        let disabled = try Self.token(try fixture.login("clerk5"))
+        for token in [idle, expired, disabled] {
+            #expect(try fixture.request("GET", "/api/v1/auth/me", token: token).status == 200)
+        }
+        let hash = { (token: String) in PostgresBytes(SHA256.hash(Array(token.utf8))) }
+        _ = try fixture.sql(
+            "UPDATE shebao.session SET last_seen_at = now() - interval '16 minutes' WHERE token_hash = $1",
+            [hash(idle)]
+        )
+        _ = try fixture.sql(
+            "UPDATE shebao.session SET created_at = now() - interval '9 hours', expires_at = now() - interval '1 hour' WHERE token_hash = $1",
+            [hash(expired)]
+        )
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: idle).status == 401)
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: expired).status == 401)
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: disabled).status == 200)
+        _ = try fixture.sql("UPDATE shebao.operator SET disabled_at = now() WHERE id = $1", [id])
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: disabled).status == 401)
+    }
+
+    @Test func anAddressWithTooManyFailuresIsThrottled() throws {
+        let fixture = try Fixture(environment: ["SHEBAO_AUTH_ADDRESS_FAILURES": "3"])
+        try fixture.addOperator("clerk6")
+        for name in ["a1", "a2", "a3"] {
+            #expect(try fixture.login(name).status == 401)
+        }
+        let throttled = try fixture.login("clerk6")
+        #expect(throttled.status == 429)
+        #expect(throttled.header("Retry-After") == "900")
+    }
+
+    @Test func malformedLogInBodiesAreRefusedWith400() throws {
+        let fixture = try Fixture()
+        #expect(try fixture.request("POST", "/api/v1/auth/login", json: ["username": "x"]).status == 400)
+        #expect(try fixture.request("POST", "/api/v1/auth/login").status == 400)
+        let long = String(repeating: "a", count: 300)
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/login", json: ["username": long, "password": "x"]).status == 400
+        )
+    }
+
+    @Test func aBadSettingStopsTheWorkerWithAMessageNamingIt() throws {
+        let database = try TestDatabase.create("authbad")
+        defer { database.drop() }
+        let process = try BackgroundProcess(
+            try #require(TestEnvironment.shebaoExecutable),
+            ["worker", "--port", "\(try EmbeddedPostgres.freePort())"],
+            environment: ["DATABASE_URL": try database.url(), "SHEBAO_AUTH_MAX_FAILURES": "five"]
+        )
+        defer { process.send(SIGKILL) }
+        let ended = process.waitUntil(timeout: .seconds(20)) {
+            process.standardError.contains("SHEBAO_AUTH_MAX_FAILURES")
+        }
+        #expect(ended, "\(process.standardError)")
+    }
+}
