@@ -19,7 +19,8 @@ struct Shebao: ParsableCommand {
               SHEBAO_BENCHMARK_ROUTES 1 adds /plaintext, /json and /db
             """,
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, AdminCommand.self, DevCommand.self,
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, AdminCommand.self, AuditCommand.self,
+            DevCommand.self,
             ClusterCommand.self,
         ]
     )
