@@ -85,6 +85,15 @@ public struct PasswordPolicy: Sendable, Equatable {
         return false
     }
 
+    /// A one-time password for a new operator or a reset, to be changed at the first log-in:
+    /// 75 random bits of base32 as `ABCDE-fgh2j-KLM7O`: 17 characters of at least three classes
+    /// (a group without letters has digits), whatever the draw.
+    public static func temporaryPassword() throws -> String {
+        let letters = Array(Base32.encode(try Random.bytes(10)).prefix(15))
+        let groups = stride(from: 0, to: 15, by: 5).map { String(letters[$0..<($0 + 5)]) }
+        return [groups[0], groups[1].lowercased(), groups[2]].joined(separator: "-")
+    }
+
     /// Whether a password set at `changedAt` must be changed at `now` (both seconds since 1970).
     public func isExpired(changedAt: Int64, now: Int64) -> Bool {
         guard let days = self.maximumAgeDays else { return false }

@@ -7,8 +7,8 @@ import Postgres
 struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
-        abstract: "Administration: demo and scale data.",
-        subcommands: [SeedDemoCommand.self]
+        abstract: "Administration: operators, demo and scale data.",
+        subcommands: [CreateOperatorCommand.self, SeedDemoCommand.self]
     )
 }
 

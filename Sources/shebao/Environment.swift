@@ -78,3 +78,8 @@ func describe(_ error: any Error) -> String {
     }
     return String(describing: error)
 }
+
+/// The operator roles the data model knows (`shebao.role_assignment.role`).
+let operatorRoles: Set<String> = [
+    "administrator", "auditor", "clerk", "reviewer", "disbursement_officer", "disbursement_approver", "office_manager",
+]

@@ -183,13 +183,9 @@ enum ServerSettings {
         }
         if let text = Environment.value("SHEBAO_SECOND_FACTOR_ROLES") {
             let roles = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let known: Set<String> = [
-                "administrator", "auditor", "clerk", "reviewer", "disbursement_officer", "disbursement_approver",
-                "office_manager",
-            ]
-            guard roles.isSubset(of: known) else {
+            guard roles.isSubset(of: operatorRoles) else {
                 throw ValidationError(
-                    "SHEBAO_SECOND_FACTOR_ROLES names unknown roles: \(roles.subtracting(known).sorted().joined(separator: ", "))"
+                    "SHEBAO_SECOND_FACTOR_ROLES names unknown roles: \(roles.subtracting(operatorRoles).sorted().joined(separator: ", "))"
                 )
             }
             settings.secondFactorRoles = roles

@@ -48,3 +48,14 @@ import Testing
         #expect(try !policy.isReused("Password-7", history: history))
     }
 }
+
+@Suite struct TemporaryPasswordTests {
+    @Test func temporaryPasswordsMeetTheDefaultPolicyAndDiffer() throws {
+        let passwords = try (0..<20).map { _ in try PasswordPolicy.temporaryPassword() }
+        #expect(Set(passwords).count == 20)
+        for password in passwords {
+            #expect(password.count == 17)
+            #expect(PasswordPolicy().violations(of: password, username: "admin") == [], "\(password)")
+        }
+    }
+}
