@@ -1,6 +1,7 @@
 import Foundation
 import HTTP1
 public import HTTPServer
+import Security
 import Store
 
 /// `POST /api/v1/auth/login`, `POST /api/v1/auth/logout` and `GET /api/v1/auth/me`.
@@ -10,6 +11,11 @@ public enum AuthRoutes {
         var password: String
         /// The TOTP code, for accounts with a second factor.
         var code: String?
+    }
+
+    struct PasswordBody: Decodable {
+        var currentPassword: String
+        var newPassword: String
     }
 
     public static func register(on router: inout Router, authenticator: Authenticator) {
@@ -38,7 +44,7 @@ public enum AuthRoutes {
                 writer.key("expiresAt")
                 writer.string(principal.expiresAt.formatted(.iso8601))
                 writer.key("operator")
-                Self.write(principal, to: &writer)
+                Self.write(principal, mustChangePassword: principal.mustChangePassword || passwordExpired, to: &writer)
                 // What the operator must do before anything else (the client leads them there).
                 writer.key("mustChangePassword")
                 writer.bool(principal.mustChangePassword || passwordExpired)
@@ -79,16 +85,62 @@ public enum AuthRoutes {
             return HTTPResponse(status: 204)
         }
 
-        router.add(.get, "/api/v1/auth/me") { request in
-            try authenticator.withSession(request) { _, principal in
+        router.add(.post, "/api/v1/auth/password") { request in
+            let body = try JSONBody.decode(PasswordBody.self, from: request.body, maxBytes: 4096)
+            guard body.currentPassword.utf8.count <= 1024, body.newPassword.utf8.count <= 1024 else {
+                throw HTTPError(400, "password too long")
+            }
+            switch try authenticator.changePassword(request, current: body.currentPassword, new: body.newPassword) {
+            case .changed:
+                return HTTPResponse(status: 204)
+            case .wrongCurrentPassword:
+                return .problem(
+                    status: 403,
+                    title: "Forbidden",
+                    detail: "the current password is wrong",
+                    requestID: request.requestID
+                )
+            case .refused(let violations):
                 var writer = JSONWriter(capacity: 256)
-                Self.write(principal, to: &writer)
+                writer.beginObject()
+                writer.key("title")
+                writer.string("the new password does not meet the policy")
+                writer.key("status")
+                writer.number(422)
+                writer.key("errors")
+                writer.beginArray()
+                for violation in violations {
+                    writer.beginObject()
+                    writer.key("field")
+                    writer.string("newPassword")
+                    writer.key("code")
+                    writer.string(violation.rawValue)
+                    writer.key("message")
+                    writer.string(violation.message(authenticator.settings.passwordPolicy))
+                    writer.endObject()
+                }
+                writer.endArray()
+                writer.key("requestId")
+                writer.string(request.requestID)
+                writer.endObject()
+                return HTTPResponse(
+                    status: 422,
+                    headers: [("Content-Type", "application/problem+json")],
+                    body: writer.bytes
+                )
+            }
+        }
+
+        router.add(.get, "/api/v1/auth/me") { request in
+            try authenticator.withSession(request, allowPendingPasswordChange: true) { _, principal in
+                var writer = JSONWriter(capacity: 256)
+                Self.write(principal, mustChangePassword: authenticator.mustChangePassword(principal), to: &writer)
                 return .json(writer.bytes)
             }
         }
     }
 
-    private static func write(_ principal: SessionPrincipal, to writer: inout JSONWriter) {
+    private static func write(_ principal: SessionPrincipal, mustChangePassword: Bool, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("kind")
         writer.string(principal.kind.rawValue)
@@ -112,6 +164,8 @@ public enum AuthRoutes {
             writer.string(role)
         }
         writer.endArray()
+        writer.key("mustChangePassword")
+        writer.bool(mustChangePassword)
         writer.key("sessionExpiresAt")
         writer.string(principal.expiresAt.formatted(.iso8601))
         writer.endObject()

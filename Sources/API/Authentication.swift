@@ -154,9 +154,12 @@ public final class Authenticator: Sendable {
     }
 
     /// Runs `body` in a transaction scoped to the session of `request`'s bearer token: one
-    /// statement finds the session and enters its scope. Answers 401 when there is none.
+    /// statement finds the session and enters its scope. Answers 401 when there is none, and
+    /// 403 while the operator must first change their password (one-time or expired), unless
+    /// `allowPendingPasswordChange` (the routes that lead there: me, log-out, the change itself).
     public func withSession<R>(
         _ request: HTTPRequest,
+        allowPendingPasswordChange: Bool = false,
         _ body: (PostgresConnection, SessionPrincipal) throws -> R
     ) throws -> R {
         guard let token = Self.bearerToken(request) else {
@@ -167,19 +170,102 @@ public final class Authenticator: Sendable {
             else {
                 throw Unauthenticated()
             }
+            if !allowPendingPasswordChange && self.mustChangePassword(principal) {
+                throw HTTPError(403, "change the password first (POST /api/v1/auth/password)")
+            }
             return try body(connection, principal)
+        }
+    }
+
+    /// Whether `principal` must change their password before anything else.
+    public func mustChangePassword(_ principal: SessionPrincipal, now: Date = Date()) -> Bool {
+        guard principal.kind == .operator else { return false }
+        let changedAt = principal.passwordChangedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
+        return principal.mustChangePassword
+            || self.settings.passwordPolicy.isExpired(changedAt: changedAt, now: Int64(now.timeIntervalSince1970))
+    }
+
+    /// What a password change came to.
+    public enum PasswordChangeOutcome: Sendable, Equatable {
+        case changed
+        /// The current password given is wrong.
+        case wrongCurrentPassword
+        /// The new one breaks these rules of the policy.
+        case refused([PasswordPolicy.Violation])
+    }
+
+    /// Changes the password of the operator whose session `request` carries: the current one
+    /// must be right, the new one must meet the policy and differ from the last ones. The
+    /// operator's other sessions end. The hashing runs between two short transactions, never
+    /// inside one, so no pooled connection waits on scrypt.
+    public func changePassword(_ request: HTTPRequest, current: String, new: String) throws -> PasswordChangeOutcome {
+        let (principal, stored, history) = try self.withSession(request, allowPendingPasswordChange: true) {
+            connection,
+            principal in
+            guard let id = principal.operatorID else { throw HTTPError(403, "only operators have passwords here") }
+            let stored = try connection.query(Self.currentHash, [id]).single().decode(0, as: String.self)
+            let history = try connection.query(Self.recentHashes, [id, self.settings.passwordPolicy.historyCount])
+                .map { try $0.decode(0, as: String.self) }
+            return (principal, stored, history)
+        }
+        guard let currentHash = PasswordHash(encoded: stored), try self.gate.run({ try currentHash.verify(current) })
+        else {
+            _ = try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+                try connection.query(
+                    Self.recordAudit,
+                    [
+                        principal.officeID, principal.kind.rawValue, principal.operatorID, "auth.password_change",
+                        request.requestID, request.remoteAddress, "failure",
+                    ]
+                )
+            }
+            return .wrongCurrentPassword
+        }
+        var violations = self.settings.passwordPolicy.violations(of: new, username: principal.username ?? "")
+        // The history holds the current password too, unless it was set some other way.
+        let remembered = (history.contains(stored) ? history : [stored] + history).compactMap(
+            PasswordHash.init(encoded:)
+        )
+        if violations.isEmpty,
+            try self.gate.run({ try self.settings.passwordPolicy.isReused(new, history: remembered) })
+        {
+            violations.append(.reused)
+        }
+        guard violations.isEmpty else {
+            return .refused(violations)
+        }
+        let hash = try self.gate.run { try PasswordHash.make(password: new) }
+        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+            guard let id = principal.operatorID else { throw HTTPError(403, "only operators have passwords here") }
+            // Changed by another request meanwhile: this one was checked against the old.
+            let changed = try connection.query(Self.updatePassword, [id, hash.encoded, stored]).affectedRows
+            guard changed == 1 else { throw HTTPError(409, "the password changed meanwhile; try again") }
+            try connection.query(Self.rememberOldPassword, [principal.officeID, id, stored])
+            try connection.query(
+                Self.rememberPassword,
+                [principal.officeID, id, hash.encoded, self.settings.passwordPolicy.historyCount]
+            )
+            try connection.query(Self.endOtherSessions, [id, principal.sessionID])
+            try connection.query(
+                Self.recordAudit,
+                [
+                    principal.officeID, principal.kind.rawValue, id, "auth.password_change", request.requestID,
+                    request.remoteAddress, "success",
+                ]
+            )
+            return .changed
         }
     }
 
     /// Ends the session of `request`'s bearer token; whether there was one.
     public func logout(_ request: HTTPRequest) throws -> Bool {
         guard let token = Self.bearerToken(request) else { return false }
-        return try self.withSession(request) { connection, principal in
+        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
             try connection.query(
-                Self.recordLogout,
+                Self.recordAudit,
                 [
                     principal.officeID, principal.kind.rawValue, principal.operatorID ?? principal.personID,
-                    request.requestID, request.remoteAddress,
+                    "auth.logout", request.requestID, request.remoteAddress, "success",
                 ]
             )
             return try connection.query(Self.endSession, [PostgresBytes(SHA256.hash(Array(token.utf8)))])
@@ -245,11 +331,49 @@ public final class Authenticator: Sendable {
         """
     )
     static let endSession = PreparedStatement("SELECT shebao.logout($1)")
-    static let recordLogout = PreparedStatement(
+    static let recordAudit = PreparedStatement(
         """
         INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, request_id, client_address, outcome) \
-        VALUES ($1, $2, $3, 'auth.logout', $4, $5::inet, 'success')
+        VALUES ($1, $2, $3, $4, $5, $6::inet, $7)
         """
+    )
+    static let currentHash = PreparedStatement("SELECT password_hash FROM shebao.operator WHERE id = $1")
+    static let recentHashes = PreparedStatement(
+        """
+        SELECT password_hash FROM shebao.operator_password_history WHERE operator_id = $1 \
+        ORDER BY created_at DESC, id DESC LIMIT $2
+        """
+    )
+    static let updatePassword = PreparedStatement(
+        """
+        UPDATE shebao.operator SET password_hash = $2, password_changed_at = now(), must_change_password = false \
+        WHERE id = $1 AND password_hash = $3
+        """
+    )
+    // A password set some other way (by an administrator, say) joins the history when it is
+    // replaced, so that it cannot come back either.
+    static let rememberOldPassword = PreparedStatement(
+        """
+        INSERT INTO shebao.operator_password_history (office_id, operator_id, password_hash, created_at) \
+        SELECT $1, $2, $3, now() - interval '1 millisecond' WHERE NOT EXISTS (\
+        SELECT FROM shebao.operator_password_history WHERE operator_id = $2 AND password_hash = $3)
+        """
+    )
+    // The new hash joins the history, of which the last `$4` are kept (the new one included).
+    static let rememberPassword = PreparedStatement(
+        """
+        WITH added AS (
+            INSERT INTO shebao.operator_password_history (office_id, operator_id, password_hash) VALUES ($1, $2, $3)
+            RETURNING id
+        )
+        DELETE FROM shebao.operator_password_history WHERE operator_id = $2 AND id NOT IN (
+            SELECT id FROM shebao.operator_password_history WHERE operator_id = $2
+            ORDER BY created_at DESC, id DESC LIMIT $4::integer - 1
+        )
+        """
+    )
+    static let endOtherSessions = PreparedStatement(
+        "UPDATE shebao.session SET revoked_at = now() WHERE operator_id = $1 AND id <> $2 AND revoked_at IS NULL"
     )
 }
 

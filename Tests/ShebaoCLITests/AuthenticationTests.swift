@@ -62,7 +62,12 @@ struct AuthenticationTests {
 
         /// Adds an operator of the office with `roles`, and a TOTP secret if given.
         @discardableResult
-        func addOperator(_ username: String, roles: [String] = ["clerk"], totp: [UInt8]? = nil) throws -> Int64 {
+        func addOperator(
+            _ username: String,
+            roles: [String] = ["clerk"],
+            totp: [UInt8]? = nil,
+            mustChangePassword: Bool = false
+        ) throws -> Int64 {
             let hash = try PasswordHash.make(
                 password: AuthenticationTests.password,
                 parameters: AuthenticationTests.quick
@@ -71,9 +76,12 @@ struct AuthenticationTests {
                 let id = try connection.query(
                     """
                     INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password, totp_secret)
-                    VALUES ($1, $2, $3, $4, false, $5) RETURNING id
+                    VALUES ($1, $2, $3, $4, $6, $5) RETURNING id
                     """,
-                    [self.office, username, "经办 \(username)", hash.encoded, totp.map(PostgresBytes.init)]
+                    [
+                        self.office, username, "经办 \(username)", hash.encoded, totp.map(PostgresBytes.init),
+                        mustChangePassword,
+                    ]
                 ).single().decode(0, as: Int64.self)
                 for role in roles {
                     try connection.query(
@@ -274,6 +282,48 @@ struct AuthenticationTests {
         let throttled = try fixture.login("clerk6")
         #expect(throttled.status == 429)
         #expect(throttled.header("Retry-After") == "900")
+    }
+
+    @Test func aOneTimePasswordIsChangedUnderThePolicyAndTheOtherSessionsEnd() throws {
+        let fixture = try Fixture()
+        try fixture.addOperator("clerk7", mustChangePassword: true)
+        let first = try fixture.login("clerk7")
+        #expect(Self.object(first)["mustChangePassword"] as? Bool == true)
+        let token = try Self.token(first)
+        let other = try Self.token(try fixture.login("clerk7"))
+        let me = try fixture.request("GET", "/api/v1/auth/me", token: token)
+        #expect(Self.object(me)["mustChangePassword"] as? Bool == true)
+
+        func change(_ current: String, _ new: String, token: String) throws -> TestResponse {
+            try fixture.request(
+                "POST",
+                "/api/v1/auth/password",
+                json: ["currentPassword": current, "newPassword": new],
+                token: token
+            )
+        }
+        #expect(try change("Wrong@2026x", "Another#2027", token: token).status == 403)
+        let weak = try change(Self.password, "short", token: token)
+        #expect(weak.status == 422)
+        let codes = (Self.object(weak)["errors"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+        #expect(codes == ["password_too_short", "password_too_few_classes"])
+        let same = try change(Self.password, Self.password, token: token)
+        #expect((Self.object(same)["errors"] as? [[String: Any]])?.first?["code"] as? String == "password_reused")
+
+        #expect(try change(Self.password, "Another#2027", token: token).status == 204)
+        let after = try fixture.request("GET", "/api/v1/auth/me", token: token)
+        #expect(after.status == 200, "this session stays")
+        #expect(Self.object(after)["mustChangePassword"] as? Bool == false)
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: other).status == 401, "the others end")
+        #expect(try fixture.login("clerk7").status == 401, "the old password is gone")
+        #expect(try fixture.login("clerk7", password: "Another#2027").status == 200)
+        // The one-time password stays remembered: changing back to it is reuse.
+        let back = try change("Another#2027", Self.password, token: token)
+        #expect((Self.object(back)["errors"] as? [[String: Any]])?.first?["code"] as? String == "password_reused")
+        let outcomes = try fixture.sql(
+            "SELECT outcome FROM shebao.audit_event WHERE action = 'auth.password_change' ORDER BY id"
+        ).map { try $0.decode(0, as: String.self) }
+        #expect(outcomes == ["failure", "success"])
     }
 
     @Test func malformedLogInBodiesAreRefusedWith400() throws {
