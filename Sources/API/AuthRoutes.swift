@@ -13,6 +13,10 @@ public enum AuthRoutes {
         var code: String?
     }
 
+    struct CodeBody: Decodable {
+        var code: String
+    }
+
     struct PasswordBody: Decodable {
         var currentPassword: String
         var newPassword: String
@@ -129,6 +133,40 @@ public enum AuthRoutes {
                     body: writer.bytes
                 )
             }
+        }
+
+        router.add(.post, "/api/v1/auth/totp") { request in
+            let (totp, account) = try authenticator.beginSecondFactor(request)
+            var writer = JSONWriter(capacity: 256)
+            writer.beginObject()
+            writer.key("secret")
+            writer.string(totp.base32Secret)
+            writer.key("uri")
+            writer.string(totp.provisioningURI(issuer: "Shebao", account: account))
+            writer.endObject()
+            return .json(writer.bytes)
+        }
+
+        router.add(.post, "/api/v1/auth/totp/confirm") { request in
+            let body = try JSONBody.decode(CodeBody.self, from: request.body, maxBytes: 1024)
+            guard let codes = try authenticator.confirmSecondFactor(request, code: body.code) else {
+                return .problem(
+                    status: 422,
+                    title: "Unprocessable Content",
+                    detail: "the code does not match the new secret; check the authenticator's clock",
+                    requestID: request.requestID
+                )
+            }
+            var writer = JSONWriter(capacity: 512)
+            writer.beginObject()
+            writer.key("recoveryCodes")
+            writer.beginArray()
+            for code in codes {
+                writer.string(code)
+            }
+            writer.endArray()
+            writer.endObject()
+            return .json(writer.bytes)
         }
 
         router.add(.get, "/api/v1/auth/me") { request in

@@ -107,20 +107,30 @@ public final class Authenticator: Sendable {
         let passwordMatches = verified && isUsable
 
         var step: Int64?
+        // A recovery code in place of the TOTP code: spent in the transaction that records the log-in.
+        var recovery: [UInt8]?
         if passwordMatches, let secret {
             guard let code, !code.isEmpty else {
                 return .secondFactorRequired
             }
-            step = TOTP(secret: secret.bytes).verify(
-                code,
-                at: Int64(now.timeIntervalSince1970.rounded(.down)),
-                after: lastStep
-            )
+            recovery = RecoveryCode.hash(code)
+            if recovery == nil {
+                step = TOTP(secret: secret.bytes).verify(
+                    code,
+                    at: Int64(now.timeIntervalSince1970.rounded(.down)),
+                    after: lastStep
+                )
+            }
         }
-        let succeeded = passwordMatches && (secret == nil || step != nil)
         let token = Base32.encode(try Random.bytes(32))
         let session = try self.database.withTransaction { connection in
-            try connection.query(
+            var recovered = false
+            if let recovery, let operatorID {
+                recovered = try connection.query(Self.useRecoveryCode, [operatorID, PostgresBytes(recovery)]).single()
+                    .decode(0, as: Bool.self)
+            }
+            let succeeded = passwordMatches && (secret == nil || step != nil || recovered)
+            return try connection.query(
                 Self.finishLogin,
                 [
                     username, address, requestID, operatorID, succeeded, step, self.settings.maxFailures,
@@ -176,6 +186,83 @@ public final class Authenticator: Sendable {
             return try body(connection, principal)
         }
     }
+
+    // MARK: Second factor
+
+    /// Starts enrolling a second factor: a new secret, pending until a code from it is
+    /// confirmed. Refused (409) when one is enrolled already: an administrator resets it.
+    /// Returns the secret and the operator's user name (the account an authenticator shows).
+    public func beginSecondFactor(_ request: HTTPRequest) throws -> (totp: TOTP, account: String) {
+        let totp = try TOTP.generate()
+        let account = try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+            guard let id = principal.operatorID else { throw HTTPError(403, "only operators enrol a second factor") }
+            let started = try connection.query(Self.startEnrolment, [id, PostgresBytes(totp.secret)]).affectedRows
+            guard started == 1 else {
+                throw HTTPError(409, "a second factor is enrolled already; an administrator can reset it")
+            }
+            try connection.query(
+                Self.recordAudit,
+                [
+                    principal.officeID, principal.kind.rawValue, id, "auth.totp_begin", request.requestID,
+                    request.remoteAddress, "success",
+                ]
+            )
+            return principal.username ?? "operator \(id)"
+        }
+        return (totp, account)
+    }
+
+    /// Confirms the pending secret with a code from it: it becomes the operator's second
+    /// factor, and ten new recovery codes replace any earlier ones. Returns the codes (shown
+    /// this once), or nil when the code is wrong.
+    public func confirmSecondFactor(_ request: HTTPRequest, code: String, now: Date = Date()) throws -> [String]? {
+        let codes = try RecoveryCode.generate()
+        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+            guard let id = principal.operatorID else { throw HTTPError(403, "only operators enrol a second factor") }
+            guard
+                let pending = try connection.query(Self.pendingSecret, [id]).single()
+                    .decode(0, as: PostgresBytes?.self)
+            else {
+                throw HTTPError(409, "no enrolment in progress: POST /api/v1/auth/totp first")
+            }
+            guard let step = TOTP(secret: pending.bytes).verify(code, at: Int64(now.timeIntervalSince1970)) else {
+                return nil
+            }
+            try connection.query(Self.finishEnrolment, [id, step])
+            try connection.query(Self.dropRecoveryCodes, [id])
+            for code in codes {
+                try connection.query(
+                    Self.addRecoveryCode,
+                    [principal.officeID, id, RecoveryCode.hash(code).map(PostgresBytes.init)]
+                )
+            }
+            try connection.query(
+                Self.recordAudit,
+                [
+                    principal.officeID, principal.kind.rawValue, id, "auth.totp_enrol", request.requestID,
+                    request.remoteAddress, "success",
+                ]
+            )
+            return codes
+        }
+    }
+
+    static let startEnrolment = PreparedStatement(
+        "UPDATE shebao.operator SET totp_pending_secret = $2 WHERE id = $1 AND totp_secret IS NULL"
+    )
+    static let pendingSecret = PreparedStatement(
+        "SELECT totp_pending_secret FROM shebao.operator WHERE id = $1 FOR UPDATE"
+    )
+    static let finishEnrolment = PreparedStatement(
+        """
+        UPDATE shebao.operator SET totp_secret = totp_pending_secret, totp_pending_secret = NULL, totp_last_step = $2 \
+        WHERE id = $1
+        """
+    )
+    static let dropRecoveryCodes = PreparedStatement("DELETE FROM shebao.operator_recovery_code WHERE operator_id = $1")
+    static let addRecoveryCode = PreparedStatement(
+        "INSERT INTO shebao.operator_recovery_code (office_id, operator_id, code_hash) VALUES ($1, $2, $3)"
+    )
 
     /// Whether `principal` must change their password before anything else.
     public func mustChangePassword(_ principal: SessionPrincipal, now: Date = Date()) -> Bool {
@@ -331,6 +418,7 @@ public final class Authenticator: Sendable {
         """
     )
     static let endSession = PreparedStatement("SELECT shebao.logout($1)")
+    static let useRecoveryCode = PreparedStatement("SELECT shebao.use_recovery_code($1, $2)")
     static let recordAudit = PreparedStatement(
         """
         INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, request_id, client_address, outcome) \

@@ -202,8 +202,13 @@ public enum RecoveryCode {
     /// The SHA-256 (hex) to store and compare, of the code in canonical form (upper case, no
     /// spaces or hyphens); nil when it is not 16 base32 characters.
     public static func digest(_ code: String) -> String? {
+        Self.hash(code).map(Hex.encode)
+    }
+
+    /// The SHA-256 of the code in canonical form, as bytes; nil when it is not a recovery code.
+    public static func hash(_ code: String) -> [UInt8]? {
         let canonical = code.uppercased().filter { $0 != "-" && $0 != " " }
         guard canonical.utf8.count == 16, Base32.decode(canonical) != nil else { return nil }
-        return SHA256.hexDigest(Array(canonical.utf8))
+        return SHA256.hash(Array(canonical.utf8))
     }
 }

@@ -326,6 +326,58 @@ struct AuthenticationTests {
         #expect(outcomes == ["failure", "success"])
     }
 
+    @Test func anOperatorEnrolsASecondFactorAndCanFallBackOnARecoveryCodeOnce() throws {
+        let fixture = try Fixture()
+        try fixture.addOperator("auditor1", roles: ["auditor"])
+        let first = try fixture.login("auditor1")
+        #expect(Self.object(first)["secondFactorEnrolmentRequired"] as? Bool == true)
+        let token = try Self.token(first)
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/totp/confirm", json: ["code": "123456"], token: token).status
+                == 409
+        )
+
+        let begun = try fixture.request("POST", "/api/v1/auth/totp", token: token)
+        #expect(begun.status == 200)
+        let secretText = try #require(Self.object(begun)["secret"] as? String)
+        let secret = try #require(Base32.decode(secretText))
+        let uri = try #require(Self.object(begun)["uri"] as? String)
+        #expect(uri.hasPrefix("otpauth://totp/Shebao:auditor1?secret="))
+        let totp = TOTP(secret: secret)
+        let now = Int64(Date().timeIntervalSince1970)
+        let wrong = totp.code(step: totp.step(at: now) + 4)
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/totp/confirm", json: ["code": wrong], token: token).status == 422
+        )
+        let confirmed = try fixture.request(
+            "POST",
+            "/api/v1/auth/totp/confirm",
+            json: ["code": totp.code(at: now)],
+            token: token
+        )
+        #expect(confirmed.status == 200, "\(String(decoding: confirmed.body, as: UTF8.self))")
+        let codes = try #require(Self.object(confirmed)["recoveryCodes"] as? [String])
+        #expect(codes.count == 10)
+        #expect(try fixture.request("POST", "/api/v1/auth/totp", token: token).status == 409, "enrolled already")
+        // Only digests are kept, and the application cannot read them.
+        let stored = try fixture.sql(
+            "SELECT count(*) FROM shebao.operator_recovery_code WHERE code_hash = $1",
+            [RecoveryCode.hash(codes[0]).map(PostgresBytes.init)]
+        ).single().decode(0, as: Int.self)
+        #expect(stored == 1)
+
+        // Now the second factor is required; the code of the enrolment's step is spent.
+        #expect(try fixture.login("auditor1").status == 401)
+        #expect(try fixture.login("auditor1", code: totp.code(at: now)).status == 401)
+        let next = try fixture.login("auditor1", code: totp.code(step: totp.step(at: now) + 1))
+        #expect(next.status == 200)
+        #expect(Self.object(next)["secondFactorEnrolmentRequired"] as? Bool == false)
+        // A recovery code works once, in any case and with spaces for hyphens.
+        let typed = codes[3].lowercased().replacing("-", with: " ")
+        #expect(try fixture.login("auditor1", code: typed).status == 200)
+        #expect(try fixture.login("auditor1", code: codes[3]).status == 401)
+    }
+
     @Test func malformedLogInBodiesAreRefusedWith400() throws {
         let fixture = try Fixture()
         #expect(try fixture.request("POST", "/api/v1/auth/login", json: ["username": "x"]).status == 400)

@@ -93,6 +93,11 @@ struct ScopeFixture: Sendable {
             ["operator"]
         ),
         (
+            "operator_recovery_code",
+            "INSERT INTO shebao.operator_recovery_code (office_id, operator_id, code_hash) VALUES ($1, $2, sha256(random()::text::bytea)) RETURNING id",
+            ["operator"]
+        ),
+        (
             "role_assignment",
             "INSERT INTO shebao.role_assignment (office_id, operator_id, role) VALUES ($1, $2, 'clerk') RETURNING id",
             ["operator"]
