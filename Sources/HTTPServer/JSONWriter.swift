@@ -85,6 +85,13 @@ public struct JSONWriter: Sendable {
         self.bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
     }
 
+    /// A value that is JSON already, written as it is: only for text from a trusted encoder
+    /// (PostgreSQL's `jsonb` output, say), never for input.
+    public mutating func json(_ text: String) {
+        self.separate()
+        self.bytes.append(contentsOf: text.utf8)
+    }
+
     public mutating func null() {
         self.separate()
         self.bytes.append(contentsOf: "null".utf8)

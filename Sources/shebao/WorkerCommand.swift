@@ -69,10 +69,9 @@ struct WorkerCommand: ParsableCommand {
             BenchmarkRoutes.register(on: &router, database: database, pipeline: pipeline.map { LoopBound($0.pipeline) })
         }
         if let database {
-            AuthRoutes.register(
-                on: &router,
-                authenticator: try Authenticator(database: database, settings: try ServerSettings.authentication())
-            )
+            let authenticator = try Authenticator(database: database, settings: try ServerSettings.authentication())
+            AuthRoutes.register(on: &router, authenticator: authenticator)
+            AuditRoutes.register(on: &router, authenticator: authenticator)
         }
         SystemRoutes.register(on: &router, database: database, metrics: metrics, pipeline: pipeline?.gauges) {
             box.server?.handlerQueueDepth ?? (0, 0)

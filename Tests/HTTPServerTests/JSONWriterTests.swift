@@ -57,3 +57,16 @@ import Testing
         #expect(String(decoding: siblings.bytes, as: UTF8.self).hasSuffix("}}},{}]"))
     }
 }
+
+@Suite struct JSONWriterEmbeddingTests {
+    @Test func jsonTextFromATrustedEncoderIsEmbeddedAsAValue() {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.key("after")
+        writer.json(#"{"a": [1, 2]}"#)
+        writer.key("n")
+        writer.number(1)
+        writer.endObject()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #"{"after":{"a": [1, 2]},"n":1}"#)
+    }
+}

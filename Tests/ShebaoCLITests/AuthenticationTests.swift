@@ -378,6 +378,39 @@ struct AuthenticationTests {
         #expect(try fixture.login("auditor1", code: codes[3]).status == 401)
     }
 
+    @Test func auditorsPageThroughTheAuditLogAndNoOneElseReadsIt() throws {
+        let fixture = try Fixture(environment: ["SHEBAO_SECOND_FACTOR_ROLES": "administrator"])
+        try fixture.addOperator("auditor2", roles: ["auditor"])
+        try fixture.addOperator("clerk8")
+        #expect(try fixture.login("clerk8", password: "Wrong@2026x").status == 401)
+        let clerk = try Self.token(try fixture.login("clerk8"))
+        let auditor = try Self.token(try fixture.login("auditor2"))
+        #expect(try fixture.request("GET", "/api/v1/audit", token: clerk).status == 403)
+        #expect(try fixture.request("GET", "/api/v1/audit").status == 401)
+        #expect(try fixture.request("GET", "/api/v1/audit?limit=0", token: auditor).status == 400)
+        #expect(try fixture.request("GET", "/api/v1/audit?before=x", token: auditor).status == 400)
+
+        let first = try fixture.request("GET", "/api/v1/audit?limit=2", token: auditor)
+        #expect(first.status == 200)
+        let page = Self.object(first)
+        let events = try #require(page["events"] as? [[String: Any]])
+        #expect(events.count == 2)
+        #expect(events.map { $0["action"] as? String } == ["auth.login", "auth.login"])
+        #expect(events[0]["targetId"] as? String == "auditor2", "newest first")
+        #expect((events[0]["hash"] as? String)?.count == 64)
+        let next = try #require(page["next"] as? String)
+        let second = Self.object(try fixture.request("GET", next, token: auditor))
+        let rest = try #require(second["events"] as? [[String: Any]])
+        #expect(rest.count == 1)
+        #expect(rest[0]["outcome"] as? String == "failure")
+        #expect((rest[0]["after"] as? [String: Any]) == nil, "a plain failure has no details")
+        #expect(second["next"] is NSNull)
+        let failures = Self.object(
+            try fixture.request("GET", "/api/v1/audit?action=auth.login&limit=10", token: auditor)
+        )
+        #expect((failures["events"] as? [[String: Any]])?.count == 3)
+    }
+
     @Test func malformedLogInBodiesAreRefusedWith400() throws {
         let fixture = try Fixture()
         #expect(try fixture.request("POST", "/api/v1/auth/login", json: ["username": "x"]).status == 400)
