@@ -18,8 +18,19 @@ public enum AuthRoutes {
     }
 
     struct PasswordBody: Decodable {
-        var currentPassword: String
+        /// Absent only for an insured person who has none yet.
+        var currentPassword: String?
         var newPassword: String
+    }
+
+    struct PersonLoginBody: Decodable {
+        var citizenId: String
+        var password: String?
+        var code: String?
+    }
+
+    struct PersonCodeBody: Decodable {
+        var citizenId: String
     }
 
     public static func register(on router: inout Router, authenticator: Authenticator) {
@@ -37,49 +48,36 @@ public enum AuthRoutes {
                 address: request.remoteAddress,
                 requestID: request.requestID
             )
-            switch outcome {
-            case .success(let token, let principal, let passwordExpired, let secondFactorMissing):
-                var writer = JSONWriter(capacity: 512)
-                writer.beginObject()
-                writer.key("token")
-                writer.string(token)
-                writer.key("tokenType")
-                writer.string("Bearer")
-                writer.key("expiresAt")
-                writer.string(principal.expiresAt.formatted(.iso8601))
-                writer.key("operator")
-                Self.write(principal, mustChangePassword: principal.mustChangePassword || passwordExpired, to: &writer)
-                // What the operator must do before anything else (the client leads them there).
-                writer.key("mustChangePassword")
-                writer.bool(principal.mustChangePassword || passwordExpired)
-                writer.key("secondFactorEnrolmentRequired")
-                writer.bool(secondFactorMissing)
-                writer.endObject()
-                return .json(writer.bytes)
-            case .refused:
-                // One answer for an unknown name, a wrong password, a locked or disabled account.
-                return .problem(
-                    status: 401,
-                    title: "Unauthorized",
-                    detail: "wrong user name or password, or the account cannot log in now",
-                    requestID: request.requestID
-                )
-            case .secondFactorRequired:
-                return .problem(
-                    status: 401,
-                    title: "Unauthorized",
-                    detail: "the code of the authenticator app is required",
-                    requestID: request.requestID
-                )
-            case .throttled:
-                return .problem(
-                    status: 429,
-                    title: "Too Many Requests",
-                    detail: "too many failed log-ins from this address; try again later",
-                    requestID: request.requestID,
-                    headers: [("Retry-After", "\(authenticator.settings.addressFailureWindow.components.seconds)")]
-                )
+            return Self.answer(outcome, authenticator: authenticator, request: request)
+        }
+
+        router.add(.post, "/api/v1/auth/person/code") { request in
+            let body = try JSONBody.decode(PersonCodeBody.self, from: request.body, maxBytes: 1024)
+            guard body.citizenId.utf8.count <= 18 else { throw HTTPError(400, "citizenId too long") }
+            try authenticator.sendPersonCode(citizenID: body.citizenId)
+            // The same answer whether the number is known: it tells no one who is insured.
+            return HTTPResponse(
+                status: 202,
+                headers: [("Content-Type", "application/json")],
+                body: Array(#"{"status":"a code is sent to the registered phone, if there is one"}"#.utf8)
+            )
+        }
+
+        router.add(.post, "/api/v1/auth/person/login") { request in
+            let body = try JSONBody.decode(PersonLoginBody.self, from: request.body, maxBytes: 4096)
+            guard body.citizenId.utf8.count <= 18, (body.password?.utf8.count ?? 0) <= 1024,
+                (body.code?.utf8.count ?? 0) <= 16, (body.password == nil) != (body.code == nil)
+            else {
+                throw HTTPError(400, "citizenId with either a password or a code")
             }
+            let outcome = try authenticator.personLogin(
+                citizenID: body.citizenId,
+                password: body.password,
+                code: body.code,
+                address: request.remoteAddress,
+                requestID: request.requestID
+            )
+            return Self.answer(outcome, authenticator: authenticator, request: request)
         }
 
         router.add(.post, "/api/v1/auth/logout") { request in
@@ -91,7 +89,7 @@ public enum AuthRoutes {
 
         router.add(.post, "/api/v1/auth/password") { request in
             let body = try JSONBody.decode(PasswordBody.self, from: request.body, maxBytes: 4096)
-            guard body.currentPassword.utf8.count <= 1024, body.newPassword.utf8.count <= 1024 else {
+            guard (body.currentPassword?.utf8.count ?? 0) <= 1024, body.newPassword.utf8.count <= 1024 else {
                 throw HTTPError(400, "password too long")
             }
             switch try authenticator.changePassword(request, current: body.currentPassword, new: body.newPassword) {
@@ -178,11 +176,63 @@ public enum AuthRoutes {
         }
     }
 
+    /// The response to a log-in: the token and the principal, or one of the refusals.
+    private static func answer(
+        _ outcome: Authenticator.LoginOutcome,
+        authenticator: Authenticator,
+        request: HTTPRequest
+    ) -> HTTPResponse {
+        switch outcome {
+        case .success(let token, let principal, let passwordExpired, let secondFactorMissing):
+            let mustChange = principal.kind == .operator && (principal.mustChangePassword || passwordExpired)
+            var writer = JSONWriter(capacity: 512)
+            writer.beginObject()
+            writer.key("token")
+            writer.string(token)
+            writer.key("tokenType")
+            writer.string("Bearer")
+            writer.key("expiresAt")
+            writer.string(principal.expiresAt.formatted(.iso8601))
+            writer.key(principal.kind == .person ? "person" : "operator")
+            Self.write(principal, mustChangePassword: mustChange, to: &writer)
+            // What the operator must do before anything else (the client leads them there).
+            writer.key("mustChangePassword")
+            writer.bool(mustChange)
+            writer.key("secondFactorEnrolmentRequired")
+            writer.bool(secondFactorMissing)
+            writer.endObject()
+            return .json(writer.bytes)
+        case .refused:
+            // One answer for an unknown name, a wrong password or code, a locked or disabled account.
+            return .problem(
+                status: 401,
+                title: "Unauthorized",
+                detail: "wrong user name or password, or the account cannot log in now",
+                requestID: request.requestID
+            )
+        case .secondFactorRequired:
+            return .problem(
+                status: 401,
+                title: "Unauthorized",
+                detail: "the code of the authenticator app is required",
+                requestID: request.requestID
+            )
+        case .throttled:
+            return .problem(
+                status: 429,
+                title: "Too Many Requests",
+                detail: "too many failed log-ins from this address; try again later",
+                requestID: request.requestID,
+                headers: [("Retry-After", "\(authenticator.settings.addressFailureWindow.components.seconds)")]
+            )
+        }
+    }
+
     private static func write(_ principal: SessionPrincipal, mustChangePassword: Bool, to writer: inout JSONWriter) {
         writer.beginObject()
         writer.key("kind")
         writer.string(principal.kind.rawValue)
-        if let id = principal.operatorID {
+        if let id = principal.operatorID ?? principal.personID {
             writer.key("id")
             writer.number(id)
         }

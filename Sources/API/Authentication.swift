@@ -27,8 +27,15 @@ public struct AuthenticationSettings: Sendable {
     public var secondFactorRoles: Set<String> = [
         "administrator", "auditor", "reviewer", "disbursement_officer", "disbursement_approver",
     ]
-    /// What passwords must be.
+    /// What operators' passwords must be.
     public var passwordPolicy = PasswordPolicy()
+    /// What insured persons' passwords must be: 8 characters of 2 classes, no expiry.
+    public var personPasswordPolicy = PasswordPolicy(
+        minimumLength: 8,
+        minimumClasses: 2,
+        maximumAgeDays: nil,
+        historyCount: 0
+    )
 
     public init() {}
 }
@@ -154,6 +161,71 @@ public final class Authenticator: Sendable {
         )
     }
 
+    // MARK: Insured persons
+
+    /// Sends a one-time log-in code to the phone of the person with `citizenID`, through the
+    /// notification outbox: 6 digits, valid 5 minutes, at most 5 an hour. The caller answers
+    /// the same whether or not a code went out.
+    public func sendPersonCode(citizenID: String) throws {
+        let code = String(Int(try Random.bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) } % 1_000_000))
+        let padded = String(repeating: "0", count: 6 - code.count) + code
+        _ = try self.database.query(Self.sendPersonCode, [citizenID, padded, "300 seconds", 5])
+    }
+
+    /// An insured person's log-in, with a password or a code sent by SMS: the same rules as an
+    /// operator's (lock-out, address limit, one answer for every refusal), and a session that
+    /// reads as the person and sees their own records only.
+    public func personLogin(
+        citizenID: String,
+        password: String?,
+        code: String?,
+        address: String,
+        requestID: String
+    ) throws -> LoginOutcome {
+        let row = try self.database.query(
+            Self.findPerson,
+            [citizenID, address, Self.interval(self.settings.addressFailureWindow)]
+        ).single()
+        guard try row.decode("address_failures", as: Int.self) < self.settings.addressFailureLimit else {
+            return .throttled
+        }
+        let personID = try row.decode("person_id", as: Int64?.self)
+        let stored = try row.decode("password_hash", as: String?.self).flatMap(PasswordHash.init(encoded:))
+        let isLocked = try row.decode("locked", as: Bool?.self) ?? false
+        var passwordMatches = false
+        if let password {
+            let usable = personID != nil && !isLocked ? stored : nil
+            let verified = try self.gate.run { try (usable ?? self.decoy).verify(password) }
+            passwordMatches = verified && usable != nil
+        }
+        let token = Base32.encode(try Random.bytes(32))
+        let session = try self.database.withTransaction { connection in
+            try connection.query(
+                Self.finishPersonLogin,
+                [
+                    citizenID, address, requestID, personID, passwordMatches, password == nil ? code : nil,
+                    self.settings.maxFailures, Self.interval(self.settings.lockDuration),
+                    PostgresBytes(SHA256.hash(Array(token.utf8))), Self.interval(self.settings.sessionLifetime),
+                ]
+            ).single().decode(0, as: Int64?.self)
+        }
+        guard session != nil, let principal = try self.authenticate(token: token) else {
+            return .refused
+        }
+        return .success(token: token, principal: principal, passwordExpired: false, secondFactorMissing: false)
+    }
+
+    static let findPerson = PreparedStatement("SELECT * FROM shebao.person_login($1, $2::inet, $3::interval)")
+    static let sendPersonCode = PreparedStatement(
+        "SELECT shebao.person_send_code($1, $2, $3::interval, $4::integer)"
+    )
+    static let finishPersonLogin = PreparedStatement(
+        """
+        SELECT shebao.person_login_finish($1, $2::inet, $3, $4::bigint, $5, $6, $7::integer, $8::interval, \
+        $9, $10::interval)
+        """
+    )
+
     // MARK: Sessions
 
     /// The principal of `token`, checked in a transaction of its own.
@@ -264,6 +336,43 @@ public final class Authenticator: Sendable {
         "INSERT INTO shebao.operator_recovery_code (office_id, operator_id, code_hash) VALUES ($1, $2, $3)"
     )
 
+    /// An insured person sets or changes their password: the current one is needed once there
+    /// is one (a person who logged in with an SMS code sets the first without).
+    private func changePersonPassword(
+        _ request: HTTPRequest,
+        current: String?,
+        new: String
+    ) throws
+        -> PasswordChangeOutcome
+    {
+        let stored = try self.withSession(request, allowPendingPasswordChange: true) { connection, _ in
+            try connection.query(Self.personPassword).single().decode(0, as: String?.self)
+        }
+        if let stored {
+            guard let hash = PasswordHash(encoded: stored), let current,
+                try self.gate.run({ try hash.verify(current) })
+            else {
+                return .wrongCurrentPassword
+            }
+        }
+        let violations = self.settings.personPasswordPolicy.violations(of: new, username: "")
+        guard violations.isEmpty else {
+            return .refused(violations)
+        }
+        let hash = try self.gate.run { try PasswordHash.make(password: new) }
+        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+            guard
+                try connection.query(Self.setPersonPassword, [hash.encoded, stored]).single().decode(0, as: Bool.self)
+            else {
+                throw HTTPError(409, "the password changed meanwhile; try again")
+            }
+            return .changed
+        }
+    }
+
+    static let personPassword = PreparedStatement("SELECT shebao.person_password()")
+    static let setPersonPassword = PreparedStatement("SELECT shebao.person_set_password($1, $2)")
+
     /// Whether `principal` must change their password before anything else.
     public func mustChangePassword(_ principal: SessionPrincipal, now: Date = Date()) -> Bool {
         guard principal.kind == .operator else { return false }
@@ -285,7 +394,12 @@ public final class Authenticator: Sendable {
     /// must be right, the new one must meet the policy and differ from the last ones. The
     /// operator's other sessions end. The hashing runs between two short transactions, never
     /// inside one, so no pooled connection waits on scrypt.
-    public func changePassword(_ request: HTTPRequest, current: String, new: String) throws -> PasswordChangeOutcome {
+    public func changePassword(_ request: HTTPRequest, current: String?, new: String) throws -> PasswordChangeOutcome {
+        let kind = try self.withSession(request, allowPendingPasswordChange: true) { $1.kind }
+        if kind == .person {
+            return try self.changePersonPassword(request, current: current, new: new)
+        }
+        let current = current ?? ""
         let (principal, stored, history) = try self.withSession(request, allowPendingPasswordChange: true) {
             connection,
             principal in

@@ -411,6 +411,83 @@ struct AuthenticationTests {
         #expect((failures["events"] as? [[String: Any]])?.count == 3)
     }
 
+    @Test func anInsuredPersonLogsInWithAnSMSCodeSetsAPasswordAndLogsInWithIt() throws {
+        let fixture = try Fixture()
+        let person = try fixture.sql(
+            """
+            INSERT INTO shebao.person (office_id, citizen_id, name, gender, birth_date, household_type, phone)
+            VALUES ($1, '11010519491231002X', '李四', 'female', '1949-12-31', 'urban', '13800138000') RETURNING id
+            """,
+            [fixture.office]
+        ).single().decode(0, as: Int64.self)
+        let citizen = "11010519491231002X"
+        let sent = try fixture.request("POST", "/api/v1/auth/person/code", json: ["citizenId": citizen])
+        let unknown = try fixture.request("POST", "/api/v1/auth/person/code", json: ["citizenId": "110105194912310021"])
+        #expect(sent.status == 202 && unknown.status == 202)
+        #expect(sent.body == unknown.body, "the answer tells nobody who is insured")
+        // The code waits in the outbox for the scheduler's SMS; only its hash is kept beside it.
+        let outbox = try fixture.sql(
+            "SELECT payload->>'code', address, template FROM shebao.notification_outbox WHERE person_id = $1",
+            [person]
+        ).single()
+        let code = try outbox.decode(0, as: String.self)
+        #expect(code.count == 6 && code.allSatisfy(\.isNumber))
+        #expect(try outbox.decode(1, as: String.self) == "13800138000")
+
+        let wrongCode = code == "000000" ? "000001" : "000000"
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/person/login", json: ["citizenId": citizen, "code": wrongCode])
+                .status == 401
+        )
+        let loggedIn = try fixture.request(
+            "POST",
+            "/api/v1/auth/person/login",
+            json: ["citizenId": citizen, "code": code]
+        )
+        #expect(loggedIn.status == 200, "\(String(decoding: loggedIn.body, as: UTF8.self))")
+        let token = try Self.token(loggedIn)
+        let me = Self.object(try fixture.request("GET", "/api/v1/auth/me", token: token))
+        #expect(me["kind"] as? String == "person")
+        #expect(me["id"] as? Int == Int(person))
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/person/login", json: ["citizenId": citizen, "code": code]).status
+                == 401,
+            "a code counts once"
+        )
+        #expect(try fixture.request("GET", "/api/v1/audit", token: token).status == 403)
+
+        // A first password needs no current one; a second does.
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/password", json: ["newPassword": "short"], token: token).status
+                == 422
+        )
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/password", json: ["newPassword": "huaxia2026"], token: token)
+                .status == 204
+        )
+        #expect(
+            try fixture.request("POST", "/api/v1/auth/password", json: ["newPassword": "other2026x"], token: token)
+                .status == 403
+        )
+        let withPassword = try fixture.request(
+            "POST",
+            "/api/v1/auth/person/login",
+            json: ["citizenId": citizen, "password": "huaxia2026"]
+        )
+        #expect(withPassword.status == 200)
+        #expect(
+            try fixture.request(
+                "POST",
+                "/api/v1/auth/person/login",
+                json: ["citizenId": citizen, "password": "wrong2026x"]
+            ).status == 401
+        )
+        #expect(try fixture.request("POST", "/api/v1/auth/person/login", json: ["citizenId": citizen]).status == 400)
+        let kinds = try fixture.sql("SELECT DISTINCT principal_kind FROM shebao.session WHERE person_id = $1", [person])
+            .map { try $0.decode(0, as: String.self) }
+        #expect(kinds == ["person"])
+    }
+
     @Test func malformedLogInBodiesAreRefusedWith400() throws {
         let fixture = try Fixture()
         #expect(try fixture.request("POST", "/api/v1/auth/login", json: ["username": "x"]).status == 400)

@@ -113,6 +113,16 @@ struct ScopeFixture: Sendable {
             ["#citizen"]
         ),
         (
+            "person_credential",
+            "INSERT INTO shebao.person_credential (person_id, office_id, password_hash) VALUES ($2, $1, repeat('h', 40)) RETURNING person_id",
+            ["person"]
+        ),
+        (
+            "person_login_code",
+            "INSERT INTO shebao.person_login_code (office_id, person_id, code_hash, expires_at) VALUES ($1, $2, sha256('1'::bytea), now() + interval '5 minutes') RETURNING id",
+            ["person"]
+        ),
+        (
             "session",
             "INSERT INTO shebao.session (office_id, token_hash, principal_kind, person_id, expires_at) VALUES ($1, sha256($2::text::bytea), 'person', $3, now() + interval '1 hour') RETURNING id",
             ["#citizen", "person"]
@@ -231,9 +241,13 @@ struct ScopeFixture: Sendable {
         "inbox_message",
     ]
 
-    /// The key column of each table (all `id` but one).
+    /// The key column of each table (`id` but for two).
     static func keyColumn(_ table: String) -> String {
-        table == "voucher_sequence" ? "office_id" : "id"
+        switch table {
+        case "voucher_sequence": "office_id"
+        case "person_credential": "person_id"
+        default: "id"
+        }
     }
 
     private static func populate(_ connection: PostgresConnection, office: Int64, number: Int) throws -> [String: Int64]
