@@ -259,6 +259,11 @@ public final class Authenticator: Sendable {
         }
     }
 
+    /// A new password hash, computed on the bounded hashing gate.
+    public func hash(_ password: String) throws -> PasswordHash {
+        try self.gate.run { try PasswordHash.make(password: password) }
+    }
+
     // MARK: Second factor
 
     /// Starts enrolling a second factor: a new secret, pending until a code from it is

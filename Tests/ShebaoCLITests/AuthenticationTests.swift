@@ -488,6 +488,74 @@ struct AuthenticationTests {
         #expect(kinds == ["person"])
     }
 
+    @Test func anAdministratorManagesOperatorsWithinTheRulesAndEveryStepIsAudited() throws {
+        let fixture = try Fixture(environment: ["SHEBAO_SECOND_FACTOR_ROLES": "auditor"])
+        let adminID = try fixture.addOperator("admin1", roles: ["administrator"])
+        try fixture.addOperator("clerk9")
+        let admin = try Self.token(try fixture.login("admin1"))
+        let clerk = try Self.token(try fixture.login("clerk9"))
+        // The body by hand: officeId is a number and roles a list.
+        func create(_ token: String, _ roles: [String]) throws -> TestResponse {
+            let client = try TestClient(port: fixture.port, timeout: .seconds(20))
+            let json =
+                #"{"username":"newclerk","displayName":"新经办","officeId":\#(fixture.office),"roles":["#
+                + roles.map { "\"\($0)\"" }.joined(separator: ",") + "]}"
+            try client.send(
+                "POST /api/v1/admin/operators HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n" + json
+            )
+            return try #require(try client.readResponse())
+        }
+        #expect(try create(clerk, ["clerk"]).status == 403, "only administrators")
+        #expect(try create(admin, ["clerk", "reviewer"]).status == 409, "incompatible duties")
+        #expect(
+            try fixture.sql("SELECT count(*) FROM shebao.operator WHERE username = 'newclerk'").single().decode(
+                0,
+                as: Int.self
+            ) == 0
+        )
+        let created = try create(admin, ["clerk"])
+        #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+        let id = try #require(Self.object(created)["id"] as? Int)
+        let oneTime = try #require(Self.object(created)["oneTimePassword"] as? String)
+        #expect(try create(admin, ["clerk"]).status == 409, "the name is taken")
+
+        let first = try fixture.login("newclerk", password: oneTime)
+        #expect(first.status == 200)
+        #expect(Self.object(first)["mustChangePassword"] as? Bool == true)
+        let session = try Self.token(first)
+
+        let roles = "/api/v1/admin/operators/\(id)/roles"
+        #expect(try fixture.request("POST", roles, json: ["role": "reviewer"], token: admin).status == 409)
+        #expect(try fixture.request("POST", roles, json: ["role": "office_manager"], token: admin).status == 201)
+        #expect(try fixture.request("POST", roles, json: ["role": "office_manager"], token: admin).status == 409)
+        #expect(try fixture.request("POST", roles, json: ["role": "king"], token: admin).status == 422)
+        #expect(try fixture.request("DELETE", "\(roles)/office_manager", token: admin).status == 204)
+        #expect(try fixture.request("DELETE", "\(roles)/office_manager", token: admin).status == 404)
+
+        let reset = try fixture.request("POST", "/api/v1/admin/operators/\(id)/reset-password", token: admin)
+        let again = try #require(Self.object(reset)["oneTimePassword"] as? String)
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: session).status == 401, "sessions end")
+        #expect(try fixture.login("newclerk", password: oneTime).status == 401)
+        let later = try Self.token(try fixture.login("newclerk", password: again))
+        #expect(try fixture.request("POST", "/api/v1/admin/operators/\(id)/reset-totp", token: admin).status == 204)
+        #expect(try fixture.request("POST", "/api/v1/admin/operators/\(adminID)/disable", token: admin).status == 409)
+        #expect(try fixture.request("POST", "/api/v1/admin/operators/\(id)/disable", token: admin).status == 204)
+        #expect(try fixture.request("GET", "/api/v1/auth/me", token: later).status == 401)
+        #expect(try fixture.login("newclerk", password: again).status == 401)
+        #expect(try fixture.request("POST", "/api/v1/admin/operators/999999/disable", token: admin).status == 404)
+
+        let actions = try fixture.sql(
+            "SELECT action FROM shebao.audit_event WHERE action LIKE 'operator.%' ORDER BY id"
+        ).map { try $0.decode(0, as: String.self) }
+        #expect(
+            actions == [
+                "operator.create", "operator.role_assign", "operator.role_revoke", "operator.password_reset",
+                "operator.totp_reset", "operator.disable",
+            ]
+        )
+    }
+
     @Test func malformedLogInBodiesAreRefusedWith400() throws {
         let fixture = try Fixture()
         #expect(try fixture.request("POST", "/api/v1/auth/login", json: ["username": "x"]).status == 400)
