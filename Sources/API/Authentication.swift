@@ -149,6 +149,9 @@ public final class Authenticator: Sendable {
         guard session != nil, let principal = try self.authenticate(token: token) else {
             return .refused
         }
+        if let stored, stored.parameters != .recommended {
+            try self.upgrade(stored, of: principal, password: password, token: token)
+        }
         let changedAt = principal.passwordChangedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
         return .success(
             token: token,
@@ -160,6 +163,25 @@ public final class Authenticator: Sendable {
             secondFactorMissing: secret == nil && !self.settings.secondFactorRoles.isDisjoint(with: principal.roles)
         )
     }
+
+    /// Rehashes a password stored with other scrypt parameters (older, weaker) at the
+    /// parameters recommended now, while the password is at hand: at its owner's next log-in.
+    /// The history keeps the old hash, so the password still counts as used.
+    private func upgrade(_ stored: PasswordHash, of principal: SessionPrincipal, password: String, token: String) throws
+    {
+        let upgraded = try self.hash(password)
+        try self.database.withTransaction { connection in
+            guard
+                let current = try Self.authenticate(token: token, idle: self.settings.sessionIdle, on: connection),
+                let id = current.operatorID
+            else { return }
+            try connection.query(Self.upgradeHash, [id, upgraded.encoded, stored.encoded])
+        }
+    }
+
+    static let upgradeHash = PreparedStatement(
+        "UPDATE shebao.operator SET password_hash = $2 WHERE id = $1 AND password_hash = $3"
+    )
 
     // MARK: Insured persons
 

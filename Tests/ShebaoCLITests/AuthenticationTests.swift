@@ -168,6 +168,12 @@ struct AuthenticationTests {
         let forged = String(repeating: "A", count: 52)
         #expect(try fixture.request("GET", "/api/v1/auth/me", token: forged).status == 401)
 
+        // The quick test hash was upgraded to today's parameters at the log-in.
+        let upgraded = try fixture.sql("SELECT password_hash FROM shebao.operator WHERE id = $1", [id]).single()
+            .decode(0, as: String.self)
+        #expect(upgraded.hasPrefix("$scrypt$ln=17,r=8,p=1$"))
+        #expect(try #require(PasswordHash(encoded: upgraded)).verify(Self.password))
+
         #expect(try fixture.request("POST", "/api/v1/auth/logout", token: token).status == 204)
         let after = try fixture.request("GET", "/api/v1/auth/me", token: token)
         #expect(after.status == 401)
