@@ -4,8 +4,9 @@ public import HTTPServer
 import Postgres
 import Security
 
-/// Operator administration, for system administrators and within their offices (row-level
-/// security scopes every statement): create operators with a one-time password, assign and
+/// Office and operator administration, for system administrators and within their offices
+/// (row-level security scopes every statement): create offices below one's own, create
+/// operators with a one-time password, assign and
 /// revoke roles (incompatible pairs are refused by the database), disable, reset a password or
 /// a second factor. Every change is audited in its own transaction.
 public enum AdminRoutes {
@@ -14,6 +15,13 @@ public enum AdminRoutes {
         var displayName: String
         var officeId: Int64
         var roles: [String]?
+    }
+
+    struct NewOffice: Decodable {
+        var parentId: Int64
+        var code: String
+        var name: String
+        var level: String
     }
 
     struct RoleBody: Decodable {
@@ -63,6 +71,46 @@ public enum AdminRoutes {
             writer.number(id)
             writer.key("oneTimePassword")
             writer.string(password)
+            writer.endObject()
+            return .json(writer.bytes, status: 201)
+        }
+
+        router.add(.post, "/api/v1/admin/offices") { request in
+            let body = try JSONBody.decode(NewOffice.self, from: request.body, maxBytes: 2048)
+            guard body.code.wholeMatch(of: /[1-9][0-9]{5}([0-9]{3})?/) != nil else {
+                throw Self.invalid("code", "a six-digit region code (GB/T 2260), or nine digits for a service point")
+            }
+            guard ["city", "district", "service_point"].contains(body.level) else {
+                throw Self.invalid("level", "city, district or service_point (the province is the root)")
+            }
+            guard (1...100).contains(body.name.count) else {
+                throw Self.invalid("name", "1–100 characters")
+            }
+            let id = try Self.administer(request, authenticator) { connection, principal in
+                let id = try connection.query(
+                    """
+                    INSERT INTO shebao.office (parent_id, code, region_code, level, name)
+                    VALUES ($1, $2, left($2, 6), $3, $4) RETURNING id
+                    """,
+                    [body.parentId, body.code, body.level, body.name]
+                ).single().decode(0, as: Int64.self)
+                try Self.audit(
+                    connection,
+                    principal,
+                    request,
+                    action: "office.create",
+                    target: id,
+                    targetType: "office",
+                    // The new office joins the scope only in the next transaction: record it under its parent.
+                    office: body.parentId,
+                    after: ["code": body.code, "name": body.name, "level": body.level]
+                )
+                return id
+            }
+            var writer = JSONWriter(capacity: 32)
+            writer.beginObject()
+            writer.key("id")
+            writer.number(id)
             writer.endObject()
             return .json(writer.bytes, status: 201)
         }
@@ -266,6 +314,7 @@ public enum AdminRoutes {
         _ request: HTTPRequest,
         action: String,
         target: Int64,
+        targetType: String = "operator",
         office: Int64,
         after: [String: String]? = nil
     ) throws {
@@ -273,10 +322,13 @@ public enum AdminRoutes {
         try connection.query(
             """
             INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, \
-            request_id, client_address, outcome, after) VALUES ($1, 'operator', $2, $3, 'operator', $4, $5, $6::inet, \
+            request_id, client_address, outcome, after) VALUES ($1, 'operator', $2, $3, $8, $4, $5, $6::inet, \
             'success', $7::jsonb)
             """,
-            [office, principal.operatorID, action, "\(target)", request.requestID, request.remoteAddress, details]
+            [
+                office, principal.operatorID, action, "\(target)", request.requestID, request.remoteAddress, details,
+                targetType,
+            ]
         )
     }
 

@@ -562,6 +562,41 @@ struct AuthenticationTests {
         )
     }
 
+    @Test func anAdministratorOpensOfficesBelowTheirOwnOnly() throws {
+        let fixture = try Fixture(environment: ["SHEBAO_SECOND_FACTOR_ROLES": "auditor"])
+        try fixture.addOperator("admin2", roles: ["administrator"])
+        let admin = try Self.token(try fixture.login("admin2"))
+        func open(_ parent: Int64, _ code: String, _ level: String) throws -> TestResponse {
+            let client = try TestClient(port: fixture.port, timeout: .seconds(20))
+            let json = #"{"parentId":\#(parent),"code":"\#(code)","name":"南京市社会保险管理中心","level":"\#(level)"}"#
+            try client.send(
+                "POST /api/v1/admin/offices HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer \(admin)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\n\r\n" + json
+            )
+            return try #require(try client.readResponse())
+        }
+        let city = try open(fixture.office, "320100", "city")
+        #expect(city.status == 201, "\(String(decoding: city.body, as: UTF8.self))")
+        let cityID = Int64(try #require(Self.object(city)["id"] as? Int))
+        #expect(try open(cityID, "320102", "district").status == 201)
+        #expect(try open(cityID, "320102", "district").status == 409, "the code is taken")
+        #expect(try open(cityID, "32010", "district").status == 422)
+        #expect(try open(cityID, "320104", "province").status == 422)
+        #expect(try open(cityID, "320104001", "district").status == 422, "a nine-digit code is a service point")
+        // An office outside the administrator's own: a sibling root made behind the API.
+        let other = try fixture.sql(
+            "INSERT INTO shebao.office (parent_id, code, region_code, level, name) VALUES (NULL, '330000', '330000', 'province', '浙江') RETURNING id"
+        ).single().decode(0, as: Int64.self)
+        #expect(try open(other, "330100", "city").status == 403)
+        let path = try fixture.sql("SELECT path::text FROM shebao.office WHERE code = '320102'").single()
+            .decode(0, as: String.self)
+        #expect(path == "\(fixture.office).\(cityID).\(path.split(separator: ".").last!)")
+        #expect(
+            try fixture.sql("SELECT count(*) FROM shebao.audit_event WHERE action = 'office.create'").single()
+                .decode(0, as: Int.self) == 2
+        )
+    }
+
     @Test func malformedLogInBodiesAreRefusedWith400() throws {
         let fixture = try Fixture()
         #expect(try fixture.request("POST", "/api/v1/auth/login", json: ["username": "x"]).status == 400)
