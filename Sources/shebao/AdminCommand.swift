@@ -8,7 +8,7 @@ struct AdminCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Administration: operators, demo and scale data.",
-        subcommands: [CreateOperatorCommand.self, SeedDemoCommand.self]
+        subcommands: [CreateOperatorCommand.self, OperatorChangeCommand.self, SeedDemoCommand.self]
     )
 }
 
@@ -63,16 +63,11 @@ struct SeedDemoCommand: ParsableCommand {
     }
 
     private func seed() throws -> DemoData.Summary {
-        let url =
-            self.databaseURL ?? Environment.value("MIGRATION_DATABASE_URL") ?? Environment.value("DATABASE_URL")
-        guard let url else {
-            throw Failure("set DATABASE_URL (or MIGRATION_DATABASE_URL, or pass --database-url)")
-        }
         var options = DemoData.Options()
         options.persons = self.persons
         options.offices = self.offices
         let bar = ProgressBar(isEnabled: !self.quiet && isatty(STDERR_FILENO) == 1)
-        let connection = try Environment.connect(try Environment.configuration(url: url, variable: "the database URL"))
+        let connection = try ownerConnection(self.databaseURL)
         defer { connection.close() }
         let summary = try DemoData(options: options) { stage, done, total in bar.show(stage, done, total) }
             .load(on: connection)

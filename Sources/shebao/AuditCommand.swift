@@ -12,14 +12,6 @@ struct AuditCommand: ParsableCommand {
     )
 }
 
-/// The owner's (or a superuser's) connection: the chain spans every office.
-private func ownerConnection(_ url: String?) throws -> PostgresConnection {
-    guard let url = url ?? Environment.value("MIGRATION_DATABASE_URL") ?? Environment.value("DATABASE_URL") else {
-        throw Failure("set MIGRATION_DATABASE_URL (or DATABASE_URL, or pass --database-url)")
-    }
-    return try Environment.connect(try Environment.configuration(url: url, variable: "the database URL"))
-}
-
 /// `shebao audit verify`: recomputes every hash and names the first broken link.
 struct AuditVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -63,14 +63,8 @@ struct CreateOperatorCommand: ParsableCommand {
     }
 
     private func create(password: String) throws -> (Int64, String) {
-        guard
-            let url = self.databaseURL ?? Environment.value("MIGRATION_DATABASE_URL")
-                ?? Environment.value("DATABASE_URL")
-        else {
-            throw Failure("set MIGRATION_DATABASE_URL (or DATABASE_URL, or pass --database-url)")
-        }
         let hash = try PasswordHash.make(password: password)
-        let connection = try Environment.connect(try Environment.configuration(url: url, variable: "the database URL"))
+        let connection = try ownerConnection(self.databaseURL)
         defer { connection.close() }
         return try connection.withTransaction { connection in
             try connection.execute(unsafeScript: "SET LOCAL ROLE shebao_owner")

@@ -83,3 +83,12 @@ func describe(_ error: any Error) -> String {
 let operatorRoles: Set<String> = [
     "administrator", "auditor", "clerk", "reviewer", "disbursement_officer", "disbursement_approver", "office_manager",
 ]
+
+/// A connection as the schema owner or a superuser, for the commands that work across offices:
+/// `url`, else MIGRATION_DATABASE_URL, else DATABASE_URL.
+func ownerConnection(_ url: String?) throws -> PostgresConnection {
+    guard let url = url ?? Environment.value("MIGRATION_DATABASE_URL") ?? Environment.value("DATABASE_URL") else {
+        throw Failure("set MIGRATION_DATABASE_URL (or DATABASE_URL, or pass --database-url)")
+    }
+    return try Environment.connect(try Environment.configuration(url: url, variable: "the database URL"))
+}
