@@ -2,6 +2,7 @@ import EmbeddedPostgres
 import Foundation
 import Postgres
 import Security
+import Synchronization
 import TestSupport
 import Testing
 
@@ -21,7 +22,7 @@ struct AuthenticationTests {
     private static let password = "Shebao@2026"
 
     /// A migrated database with one office, and a worker serving it as `shebao_app`.
-    final class Fixture {
+    final class Fixture: Sendable {
         let database: TestDatabase
         let process: BackgroundProcess
         let port: Int
@@ -594,6 +595,53 @@ struct AuthenticationTests {
         #expect(
             try fixture.sql("SELECT count(*) FROM shebao.audit_event WHERE action = 'office.create'").single()
                 .decode(0, as: Int.self) == 2
+        )
+    }
+
+    @Test func fiftyParallelChangesLeaveAnIntactChainAndAnAuditorChangesNothing() throws {
+        let fixture = try Fixture(environment: [
+            "SHEBAO_SECOND_FACTOR_ROLES": "auditor", "SHEBAO_AUTH_ADDRESS_FAILURES": "1000",
+        ])
+        try fixture.addOperator("admin3", roles: ["administrator"])
+        try fixture.addOperator("auditor3", roles: ["auditor"])
+        let targets = try (0..<50).map { try fixture.addOperator("clerk-p\($0)") }
+        let admin = try Self.token(try fixture.login("admin3"))
+        let auditor = try Self.token(try fixture.login("auditor3"))
+        #expect(
+            try fixture.request("POST", "/api/v1/admin/operators/\(targets[0])/disable", token: auditor).status == 403
+        )
+        #expect(
+            try fixture.request(
+                "POST",
+                "/api/v1/admin/operators/\(targets[0])/roles",
+                json: ["role": "office_manager"],
+                token: auditor
+            ).status == 403
+        )
+
+        let statuses = Mutex([Int](repeating: 0, count: targets.count))
+        DispatchQueue.concurrentPerform(iterations: targets.count) { index in
+            let status =
+                (try? fixture.request(
+                    "POST",
+                    "/api/v1/admin/operators/\(targets[index])/roles",
+                    json: ["role": "office_manager"],
+                    token: admin
+                ))?.status ?? 0
+            statuses.withLock { $0[index] = status }
+        }
+        #expect(statuses.withLock { $0 } == [Int](repeating: 201, count: targets.count))
+        let verified = try Subprocess.run(
+            try #require(TestEnvironment.shebaoExecutable),
+            ["audit", "verify"],
+            environment: ["DATABASE_URL": nil, "MIGRATION_DATABASE_URL": try fixture.database.url()]
+        )
+        #expect(verified.status == 0, "\(verified.standardOutput) \(verified.standardError)")
+        let count = try fixture.sql("SELECT count(*) FROM shebao.audit_event").single().decode(0, as: Int.self)
+        #expect(verified.standardOutput.contains("audit chain intact: \(count) events"))
+        #expect(
+            try fixture.sql("SELECT count(*) FROM shebao.audit_event WHERE action = 'operator.role_assign'").single()
+                .decode(0, as: Int.self) == 50
         )
     }
 
