@@ -24,41 +24,30 @@ public enum AuditChain {
         case broken(position: Int64, reason: String)
     }
 
-    /// Recomputes every hash in order, on one snapshot, `batch` events at a time.
+    /// Recomputes every hash in order, on one snapshot, `batch` events at a time (each page
+    /// starts after the last position of the one before).
     public static func verify(on connection: PostgresConnection, batch: Int = 10_000) throws -> Verdict {
         try connection.withTransaction(isolation: .repeatableRead, readOnly: true) { connection in
-            try connection.execute(unsafeScript: "SET LOCAL search_path = shebao, public, pg_catalog")
-            try connection.execute(
-                unsafeScript: """
-                    DECLARE audit_scan NO SCROLL CURSOR FOR
-                    SELECT e.id, e.chain_position, e.previous_hash, e.hash,
-                        digest(coalesce(e.previous_hash, '\\x'::bytea) || convert_to(shebao.audit_canonical(e), 'UTF8'), 'sha256')
-                    FROM shebao.audit_event e ORDER BY e.chain_position NULLS LAST, e.id
-                    """
-            )
             var expected: Int64 = 1
             var previous: [UInt8] = []
             var head: Head?
             while true {
-                let rows = try connection.query("FETCH \(max(1, batch)) FROM audit_scan")
+                let rows = try connection.query(Self.page, [expected - 1, max(1, batch)])
                 if rows.isEmpty { break }
                 for row in rows {
-                    let id = try row.decode(0, as: Int64.self)
-                    guard let position = try row.decode(1, as: Int64?.self) else {
-                        return .broken(position: expected, reason: "event id \(id) is outside the chain (no position)")
-                    }
+                    let position = try row.decode(0, as: Int64.self)
                     guard position == expected else {
                         return .broken(
                             position: expected,
                             reason: "event \(expected) is missing (the next one is \(position))"
                         )
                     }
-                    let linked = try row.decode(2, as: PostgresBytes?.self)?.bytes
+                    let linked = try row.decode(1, as: PostgresBytes?.self)?.bytes
                     guard linked == previous else {
                         return .broken(position: position, reason: "it does not link to event \(position - 1)")
                     }
-                    let stored = try row.decode(3, as: PostgresBytes?.self)?.bytes
-                    let recomputed = try row.decode(4, as: PostgresBytes.self).bytes
+                    let stored = try row.decode(2, as: PostgresBytes?.self)?.bytes
+                    let recomputed = try row.decode(3, as: PostgresBytes.self).bytes
                     guard stored == recomputed else {
                         return .broken(position: position, reason: "its content does not match its hash (altered)")
                     }
@@ -67,9 +56,25 @@ public enum AuditChain {
                     expected += 1
                 }
             }
+            if let outside = try connection.query(Self.unchained).first {
+                let id = try outside.decode(0, as: Int64.self)
+                return .broken(position: expected, reason: "event id \(id) is outside the chain (no position)")
+            }
             return .intact(events: expected - 1, head: head)
         }
     }
+
+    /// The events after position `$1`, `$2` of them, with each hash recomputed.
+    static let page = PreparedStatement(
+        """
+        SELECT e.chain_position, e.previous_hash, e.hash, \
+        public.digest(coalesce(e.previous_hash, '\\x'::bytea) || convert_to(shebao.audit_canonical(e), 'UTF8'), 'sha256') \
+        FROM shebao.audit_event e WHERE e.chain_position > $1 ORDER BY e.chain_position LIMIT $2
+        """
+    )
+    static let unchained = PreparedStatement(
+        "SELECT id FROM shebao.audit_event WHERE chain_position IS NULL ORDER BY id LIMIT 1"
+    )
 
     /// The newest event's position and hash, or nil for an empty log.
     public static func head(on connection: PostgresConnection) throws -> Head? {
