@@ -3,6 +3,7 @@ import HTTP1
 public import HTTPServer
 import Postgres
 import Security
+import Store
 
 /// Office and operator administration, for system administrators and within their offices
 /// (row-level security scopes every statement): create offices below one's own, create
@@ -40,26 +41,20 @@ public enum AdminRoutes {
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
             let id = try Self.administer(request, authenticator) { connection, principal in
-                let id = try connection.query(
-                    """
-                    INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password)
-                    VALUES ($1, $2, $3, $4, true) RETURNING id
-                    """,
-                    [body.officeId, body.username, body.displayName, hash.encoded]
-                ).single().decode(0, as: Int64.self)
-                try connection.query(
-                    "INSERT INTO shebao.operator_password_history (office_id, operator_id, password_hash) VALUES ($1, $2, $3)",
-                    [body.officeId, id, hash.encoded]
+                let id = try OperatorAdministration.create(
+                    office: body.officeId,
+                    username: body.username,
+                    displayName: body.displayName,
+                    passwordHash: hash.encoded,
+                    roles: body.roles ?? [],
+                    on: connection
                 )
-                for role in body.roles ?? [] {
-                    try Self.assign(role, to: id, office: body.officeId, on: connection)
-                }
-                try Self.audit(
-                    connection,
+                try Authenticator.audit(
+                    on: connection,
                     principal,
                     request,
                     action: "operator.create",
-                    target: id,
+                    target: ("operator", id),
                     office: body.officeId,
                     after: ["username": body.username, "roles": (body.roles ?? []).joined(separator: ",")]
                 )
@@ -94,13 +89,12 @@ public enum AdminRoutes {
                     """,
                     [body.parentId, body.code, body.level, body.name]
                 ).single().decode(0, as: Int64.self)
-                try Self.audit(
-                    connection,
+                try Authenticator.audit(
+                    on: connection,
                     principal,
                     request,
                     action: "office.create",
-                    target: id,
-                    targetType: "office",
+                    target: ("office", id),
                     // The new office joins the scope only in the next transaction: record it under its parent.
                     office: body.parentId,
                     after: ["code": body.code, "name": body.name, "level": body.level]
@@ -120,13 +114,13 @@ public enum AdminRoutes {
             let body = try JSONBody.decode(RoleBody.self, from: request.body, maxBytes: 1024)
             try Self.administer(request, authenticator) { connection, principal in
                 let office = try Self.office(of: id, on: connection)
-                try Self.assign(body.role, to: id, office: office, on: connection)
-                try Self.audit(
-                    connection,
+                try OperatorAdministration.assign(body.role, to: id, office: office, on: connection)
+                try Authenticator.audit(
+                    on: connection,
                     principal,
                     request,
                     action: "operator.role_assign",
-                    target: id,
+                    target: ("operator", id),
                     office: office,
                     after: ["role": body.role]
                 )
@@ -139,17 +133,15 @@ public enum AdminRoutes {
             let role = request.parameters["role"] ?? ""
             try Self.administer(request, authenticator) { connection, principal in
                 let office = try Self.office(of: id, on: connection)
-                let revoked = try connection.query(
-                    "UPDATE shebao.role_assignment SET revoked_at = now() WHERE operator_id = $1 AND role = $2 AND revoked_at IS NULL",
-                    [id, role]
-                ).affectedRows
-                guard revoked == 1 else { throw HTTPError(404, "the operator does not hold that role") }
-                try Self.audit(
-                    connection,
+                guard try OperatorAdministration.revoke(role, from: id, on: connection) else {
+                    throw HTTPError(404, "the operator does not hold that role")
+                }
+                try Authenticator.audit(
+                    on: connection,
                     principal,
                     request,
                     action: "operator.role_revoke",
-                    target: id,
+                    target: ("operator", id),
                     office: office,
                     after: ["role": role]
                 )
@@ -164,18 +156,8 @@ public enum AdminRoutes {
                     throw HTTPError(409, "administrators cannot disable themselves")
                 }
                 let office = try Self.office(of: id, on: connection)
-                try connection.query(
-                    "UPDATE shebao.operator SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1",
-                    [id]
-                )
-                try Self.endSessions(
-                    of: id,
-                    on: connection,
-                    audited: "operator.disable",
-                    by: principal,
-                    request,
-                    office: office
-                )
+                try OperatorAdministration.disable(id, on: connection)
+                try Self.audit(connection, principal, request, "operator.disable", id, office: office)
             }
             return HTTPResponse(status: 204)
         }
@@ -186,21 +168,8 @@ public enum AdminRoutes {
             let hash = try authenticator.hash(password)
             try Self.administer(request, authenticator) { connection, principal in
                 let office = try Self.office(of: id, on: connection)
-                try connection.query(
-                    """
-                    UPDATE shebao.operator SET password_hash = $2, password_changed_at = now(), \
-                    must_change_password = true, failed_logins = 0, locked_until = NULL WHERE id = $1
-                    """,
-                    [id, hash.encoded]
-                )
-                try Self.endSessions(
-                    of: id,
-                    on: connection,
-                    audited: "operator.password_reset",
-                    by: principal,
-                    request,
-                    office: office
-                )
+                try OperatorAdministration.resetPassword(id, to: hash.encoded, on: connection)
+                try Self.audit(connection, principal, request, "operator.password_reset", id, office: office)
             }
             var writer = JSONWriter(capacity: 64)
             writer.beginObject()
@@ -214,22 +183,8 @@ public enum AdminRoutes {
             let id = try Self.operatorID(request)
             try Self.administer(request, authenticator) { connection, principal in
                 let office = try Self.office(of: id, on: connection)
-                try connection.query(
-                    """
-                    UPDATE shebao.operator SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL \
-                    WHERE id = $1
-                    """,
-                    [id]
-                )
-                try connection.query("DELETE FROM shebao.operator_recovery_code WHERE operator_id = $1", [id])
-                try Self.endSessions(
-                    of: id,
-                    on: connection,
-                    audited: "operator.totp_reset",
-                    by: principal,
-                    request,
-                    office: office
-                )
+                try OperatorAdministration.resetSecondFactor(id, on: connection)
+                try Self.audit(connection, principal, request, "operator.totp_reset", id, office: office)
             }
             return HTTPResponse(status: 204)
         }
@@ -285,50 +240,22 @@ public enum AdminRoutes {
         return try row.decode(0, as: Int64.self)
     }
 
-    private static func assign(_ role: String, to id: Int64, office: Int64, on connection: PostgresConnection) throws {
-        try connection.query(
-            "INSERT INTO shebao.role_assignment (office_id, operator_id, role) VALUES ($1, $2, $3)",
-            [office, id, role]
-        )
-    }
-
-    /// Ends the operator's sessions and audits the change that called for it.
-    private static func endSessions(
-        of id: Int64,
-        on connection: PostgresConnection,
-        audited action: String,
-        by principal: SessionPrincipal,
-        _ request: HTTPRequest,
-        office: Int64
-    ) throws {
-        try connection.query(
-            "UPDATE shebao.session SET revoked_at = now() WHERE operator_id = $1 AND revoked_at IS NULL",
-            [id]
-        )
-        try Self.audit(connection, principal, request, action: action, target: id, office: office)
-    }
-
+    /// Audits a change to operator `id`.
     private static func audit(
         _ connection: PostgresConnection,
         _ principal: SessionPrincipal,
         _ request: HTTPRequest,
-        action: String,
-        target: Int64,
-        targetType: String = "operator",
-        office: Int64,
-        after: [String: String]? = nil
+        _ action: String,
+        _ id: Int64,
+        office: Int64
     ) throws {
-        let details = try after.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try connection.query(
-            """
-            INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, \
-            request_id, client_address, outcome, after) VALUES ($1, 'operator', $2, $3, $8, $4, $5, $6::inet, \
-            'success', $7::jsonb)
-            """,
-            [
-                office, principal.operatorID, action, "\(target)", request.requestID, request.remoteAddress, details,
-                targetType,
-            ]
+        try Authenticator.audit(
+            on: connection,
+            principal,
+            request,
+            action: action,
+            target: ("operator", id),
+            office: office
         )
     }
 

@@ -129,8 +129,7 @@ public final class Authenticator: Sendable {
                 )
             }
         }
-        let token = Base32.encode(try Random.bytes(32))
-        let session = try self.database.withTransaction { connection in
+        let opened = try self.recordLogin { connection, tokenHash in
             var recovered = false
             if let recovery, let operatorID {
                 recovered = try connection.query(Self.useRecoveryCode, [operatorID, PostgresBytes(recovery)]).single()
@@ -141,16 +140,15 @@ public final class Authenticator: Sendable {
                 Self.finishLogin,
                 [
                     username, address, requestID, operatorID, succeeded, step, self.settings.maxFailures,
-                    Self.interval(self.settings.lockDuration), PostgresBytes(SHA256.hash(Array(token.utf8))),
-                    Self.interval(self.settings.sessionLifetime),
+                    Self.interval(self.settings.lockDuration), tokenHash, Self.interval(self.settings.sessionLifetime),
                 ]
             ).single().decode(0, as: Int64?.self)
         }
-        guard session != nil, let principal = try self.authenticate(token: token) else {
+        guard let (token, principal) = opened else {
             return .refused
         }
         if let stored, stored.parameters != .recommended {
-            try self.upgrade(stored, of: principal, password: password, token: token)
+            try self.upgrade(stored, of: principal, password: password)
         }
         let changedAt = principal.passwordChangedAt.map { Int64($0.timeIntervalSince1970) } ?? 0
         return .success(
@@ -167,16 +165,28 @@ public final class Authenticator: Sendable {
     /// Rehashes a password stored with other scrypt parameters (older, weaker) at the
     /// parameters recommended now, while the password is at hand: at its owner's next log-in.
     /// The history keeps the old hash, so the password still counts as used.
-    private func upgrade(_ stored: PasswordHash, of principal: SessionPrincipal, password: String, token: String) throws
-    {
+    private func upgrade(_ stored: PasswordHash, of principal: SessionPrincipal, password: String) throws {
+        guard let id = principal.operatorID else { return }
         let upgraded = try self.hash(password)
-        try self.database.withTransaction { connection in
-            guard
-                let current = try Self.authenticate(token: token, idle: self.settings.sessionIdle, on: connection),
-                let id = current.operatorID
-            else { return }
-            try connection.query(Self.upgradeHash, [id, upgraded.encoded, stored.encoded])
+        try Store(database: self.database).withScope(
+            .office(id: principal.officeID),
+            principal: Principal(kind: .operator, id: id)
+        ) { connection in
+            _ = try connection.query(Self.upgradeHash, [id, upgraded.encoded, stored.encoded])
         }
+    }
+
+    /// Records a log-in attempt with `record`, which returns the id of the session it opened
+    /// for the token hash it is given, or nil; then the new token and its principal.
+    private func recordLogin(
+        _ record: (PostgresConnection, PostgresBytes) throws -> Int64?
+    ) throws -> (token: String, principal: SessionPrincipal)? {
+        let token = Base32.encode(try Random.bytes(32))
+        let session = try self.database.withTransaction { try record($0, Self.tokenHash(token)) }
+        guard session != nil, let principal = try self.authenticate(token: token) else {
+            return nil
+        }
+        return (token, principal)
     }
 
     static let upgradeHash = PreparedStatement(
@@ -220,18 +230,17 @@ public final class Authenticator: Sendable {
             let verified = try self.gate.run { try (usable ?? self.decoy).verify(password) }
             passwordMatches = verified && usable != nil
         }
-        let token = Base32.encode(try Random.bytes(32))
-        let session = try self.database.withTransaction { connection in
+        let opened = try self.recordLogin { connection, tokenHash in
             try connection.query(
                 Self.finishPersonLogin,
                 [
                     citizenID, address, requestID, personID, passwordMatches, password == nil ? code : nil,
-                    self.settings.maxFailures, Self.interval(self.settings.lockDuration),
-                    PostgresBytes(SHA256.hash(Array(token.utf8))), Self.interval(self.settings.sessionLifetime),
+                    self.settings.maxFailures, Self.interval(self.settings.lockDuration), tokenHash,
+                    Self.interval(self.settings.sessionLifetime),
                 ]
             ).single().decode(0, as: Int64?.self)
         }
-        guard session != nil, let principal = try self.authenticate(token: token) else {
+        guard let (token, principal) = opened else {
             return .refused
         }
         return .success(token: token, principal: principal, passwordExpired: false, secondFactorMissing: false)
@@ -299,13 +308,7 @@ public final class Authenticator: Sendable {
             guard started == 1 else {
                 throw HTTPError(409, "a second factor is enrolled already; an administrator can reset it")
             }
-            try connection.query(
-                Self.recordAudit,
-                [
-                    principal.officeID, principal.kind.rawValue, id, "auth.totp_begin", request.requestID,
-                    request.remoteAddress, "success",
-                ]
-            )
+            try Self.audit(on: connection, principal, request, action: "auth.totp_begin")
             return principal.username ?? "operator \(id)"
         }
         return (totp, account)
@@ -335,13 +338,7 @@ public final class Authenticator: Sendable {
                     [principal.officeID, id, RecoveryCode.hash(code).map(PostgresBytes.init)]
                 )
             }
-            try connection.query(
-                Self.recordAudit,
-                [
-                    principal.officeID, principal.kind.rawValue, id, "auth.totp_enrol", request.requestID,
-                    request.remoteAddress, "success",
-                ]
-            )
+            try Self.audit(on: connection, principal, request, action: "auth.totp_enrol")
             return codes
         }
     }
@@ -367,14 +364,10 @@ public final class Authenticator: Sendable {
     /// is one (a person who logged in with an SMS code sets the first without).
     private func changePersonPassword(
         _ request: HTTPRequest,
+        stored: String?,
         current: String?,
         new: String
-    ) throws
-        -> PasswordChangeOutcome
-    {
-        let stored = try self.withSession(request, allowPendingPasswordChange: true) { connection, _ in
-            try connection.query(Self.personPassword).single().decode(0, as: String?.self)
-        }
+    ) throws -> PasswordChangeOutcome {
         if let stored {
             guard let hash = PasswordHash(encoded: stored), let current,
                 try self.gate.run({ try hash.verify(current) })
@@ -386,8 +379,8 @@ public final class Authenticator: Sendable {
         guard violations.isEmpty else {
             return .refused(violations)
         }
-        let hash = try self.gate.run { try PasswordHash.make(password: new) }
-        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+        let hash = try self.hash(new)
+        return try self.withSession(request, allowPendingPasswordChange: true) { connection, _ in
             guard
                 try connection.query(Self.setPersonPassword, [hash.encoded, stored]).single().decode(0, as: Bool.self)
             else {
@@ -422,30 +415,26 @@ public final class Authenticator: Sendable {
     /// operator's other sessions end. The hashing runs between two short transactions, never
     /// inside one, so no pooled connection waits on scrypt.
     public func changePassword(_ request: HTTPRequest, current: String?, new: String) throws -> PasswordChangeOutcome {
-        let kind = try self.withSession(request, allowPendingPasswordChange: true) { $1.kind }
-        if kind == .person {
-            return try self.changePersonPassword(request, current: current, new: new)
-        }
-        let current = current ?? ""
-        let (principal, stored, history) = try self.withSession(request, allowPendingPasswordChange: true) {
+        let (principal, found, history) = try self.withSession(request, allowPendingPasswordChange: true) {
             connection,
             principal in
-            guard let id = principal.operatorID else { throw HTTPError(403, "only operators have passwords here") }
+            guard let id = principal.operatorID else {
+                let stored = try connection.query(Self.personPassword).single().decode(0, as: String?.self)
+                return (principal, stored, [String]())
+            }
             let stored = try connection.query(Self.currentHash, [id]).single().decode(0, as: String.self)
             let history = try connection.query(Self.recentHashes, [id, self.settings.passwordPolicy.historyCount])
                 .map { try $0.decode(0, as: String.self) }
             return (principal, stored, history)
         }
+        guard principal.kind == .operator, let stored = found else {
+            return try self.changePersonPassword(request, stored: found, current: current, new: new)
+        }
+        let current = current ?? ""
         guard let currentHash = PasswordHash(encoded: stored), try self.gate.run({ try currentHash.verify(current) })
         else {
-            _ = try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
-                try connection.query(
-                    Self.recordAudit,
-                    [
-                        principal.officeID, principal.kind.rawValue, principal.operatorID, "auth.password_change",
-                        request.requestID, request.remoteAddress, "failure",
-                    ]
-                )
+            try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+                try Self.audit(on: connection, principal, request, action: "auth.password_change", outcome: "failure")
             }
             return .wrongCurrentPassword
         }
@@ -462,7 +451,7 @@ public final class Authenticator: Sendable {
         guard violations.isEmpty else {
             return .refused(violations)
         }
-        let hash = try self.gate.run { try PasswordHash.make(password: new) }
+        let hash = try self.hash(new)
         return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
             guard let id = principal.operatorID else { throw HTTPError(403, "only operators have passwords here") }
             // Changed by another request meanwhile: this one was checked against the old.
@@ -474,13 +463,7 @@ public final class Authenticator: Sendable {
                 [principal.officeID, id, hash.encoded, self.settings.passwordPolicy.historyCount]
             )
             try connection.query(Self.endOtherSessions, [id, principal.sessionID])
-            try connection.query(
-                Self.recordAudit,
-                [
-                    principal.officeID, principal.kind.rawValue, id, "auth.password_change", request.requestID,
-                    request.remoteAddress, "success",
-                ]
-            )
+            try Self.audit(on: connection, principal, request, action: "auth.password_change")
             return .changed
         }
     }
@@ -489,14 +472,8 @@ public final class Authenticator: Sendable {
     public func logout(_ request: HTTPRequest) throws -> Bool {
         guard let token = Self.bearerToken(request) else { return false }
         return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
-            try connection.query(
-                Self.recordAudit,
-                [
-                    principal.officeID, principal.kind.rawValue, principal.operatorID ?? principal.personID,
-                    "auth.logout", request.requestID, request.remoteAddress, "success",
-                ]
-            )
-            return try connection.query(Self.endSession, [PostgresBytes(SHA256.hash(Array(token.utf8)))])
+            try Self.audit(on: connection, principal, request, action: "auth.logout")
+            return try connection.query(Self.endSession, [Self.tokenHash(token)])
                 .single().decode(0, as: Bool.self)
         }
     }
@@ -518,7 +495,7 @@ public final class Authenticator: Sendable {
     ) throws -> SessionPrincipal? {
         let rows = try connection.query(
             Self.findSession,
-            [PostgresBytes(SHA256.hash(Array(token.utf8))), Self.interval(idle)]
+            [Self.tokenHash(token), Self.interval(idle)]
         )
         guard let row = rows.first else { return nil }
         return SessionPrincipal(
@@ -534,6 +511,11 @@ public final class Authenticator: Sendable {
             passwordChangedAt: try row.decode("password_changed_at"),
             expiresAt: try row.decode("expires_at")
         )
+    }
+
+    /// What the database keeps of a token: its SHA-256.
+    static func tokenHash(_ token: String) -> PostgresBytes {
+        PostgresBytes(SHA256.hash(Array(token.utf8)))
     }
 
     /// A duration as a PostgreSQL interval literal (whole seconds).
@@ -560,10 +542,34 @@ public final class Authenticator: Sendable {
     )
     static let endSession = PreparedStatement("SELECT shebao.logout($1)")
     static let useRecoveryCode = PreparedStatement("SELECT shebao.use_recovery_code($1, $2)")
+    /// Appends an audit event, in the transaction on `connection`, for `principal`'s `action`
+    /// in `request`: under the principal's office unless `office` is given, with the target and
+    /// the details (`after`) if any.
+    public static func audit(
+        on connection: PostgresConnection,
+        _ principal: SessionPrincipal,
+        _ request: HTTPRequest,
+        action: String,
+        outcome: String = "success",
+        target: (type: String, id: Int64)? = nil,
+        office: Int64? = nil,
+        after: [String: String]? = nil
+    ) throws {
+        let details = try after.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try connection.query(
+            Self.recordAudit,
+            [
+                office ?? principal.officeID, principal.kind.rawValue, principal.operatorID ?? principal.personID,
+                action, target?.type, target.map { "\($0.id)" }, request.requestID, request.remoteAddress, outcome,
+                details,
+            ]
+        )
+    }
+
     static let recordAudit = PreparedStatement(
         """
-        INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, request_id, client_address, outcome) \
-        VALUES ($1, $2, $3, $4, $5, $6::inet, $7)
+        INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, request_id, \
+        client_address, outcome, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10::jsonb)
         """
     )
     static let currentHash = PreparedStatement("SELECT password_hash FROM shebao.operator WHERE id = $1")

@@ -511,7 +511,7 @@ final class EventLoop: @unchecked Sendable {
                 self.writeErrorAndClose(connection, status: error.status, reason: error.reason)
                 return
             case .dispatch:
-                self.dispatch(connection, connection.machine.takeRequest(), now: now)
+                self.dispatch(connection, connection.machine.takeRequest())
             }
         }
     }
@@ -549,8 +549,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func dispatch(
         _ connection: HTTPConnection,
-        _ complete: HTTPConnectionStateMachine.CompleteRequest,
-        now: ContinuousClock.Instant
+        _ complete: HTTPConnectionStateMachine.CompleteRequest
     ) {
         let head = complete.head
         let headers = HTTPHeaders(storage: complete.headBytes, fields: head.fields)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Postgres
 import Security
+import Store
 
 /// `shebao admin create-operator`: an operator with a one-time password, the first
 /// administrator of an empty database included (its office, the root, is created with it).
@@ -92,23 +93,14 @@ struct CreateOperatorCommand: ParsableCommand {
                 ).single().decode(0, as: Int64.self)
             }
             guard let office else { throw Failure("no office with code \(self.office)") }
-            let id = try connection.query(
-                """
-                INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password)
-                VALUES ($1, $2, $3, $4, true) RETURNING id
-                """,
-                [office, self.username, self.displayName, hash.encoded]
-            ).single().decode(0, as: Int64.self)
-            try connection.query(
-                "INSERT INTO shebao.operator_password_history (office_id, operator_id, password_hash) VALUES ($1, $2, $3)",
-                [office, id, hash.encoded]
+            let id = try OperatorAdministration.create(
+                office: office,
+                username: self.username,
+                displayName: self.displayName,
+                passwordHash: hash.encoded,
+                roles: self.roles,
+                on: connection
             )
-            for role in self.roles {
-                try connection.query(
-                    "INSERT INTO shebao.role_assignment (office_id, operator_id, role) VALUES ($1, $2, $3)",
-                    [office, id, role]
-                )
-            }
             try connection.query(
                 """
                 INSERT INTO shebao.audit_event (office_id, actor_kind, action, target_type, target_id, outcome, after)

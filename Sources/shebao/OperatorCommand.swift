@@ -1,6 +1,7 @@
 import ArgumentParser
 import Postgres
 import Security
+import Store
 
 /// `shebao admin assign-role|revoke-role|disable-operator|reset-password|reset-totp`: the
 /// administration API's operator calls, from the command line as the schema owner (for an
@@ -77,45 +78,19 @@ struct OperatorChangeCommand: ParsableCommand {
             }
             let id = try row.decode(0, as: Int64.self)
             let office = try row.decode(1, as: Int64.self)
-            var endsSessions = true
             switch self.change {
             case .assignRole:
-                endsSessions = false
-                try connection.query(
-                    "INSERT INTO shebao.role_assignment (office_id, operator_id, role) VALUES ($1, $2, $3)",
-                    [office, id, self.role]
-                )
+                try OperatorAdministration.assign(self.role ?? "", to: id, office: office, on: connection)
             case .revokeRole:
-                let revoked = try connection.query(
-                    "UPDATE shebao.role_assignment SET revoked_at = now() WHERE operator_id = $1 AND role = $2 AND revoked_at IS NULL",
-                    [id, self.role]
-                ).affectedRows
-                guard revoked == 1 else { throw Failure("\(self.username) does not hold \(self.role ?? "")") }
+                guard try OperatorAdministration.revoke(self.role ?? "", from: id, on: connection) else {
+                    throw Failure("\(self.username) does not hold \(self.role ?? "")")
+                }
             case .disable:
-                try connection.query(
-                    "UPDATE shebao.operator SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1",
-                    [id]
-                )
+                try OperatorAdministration.disable(id, on: connection)
             case .resetPassword:
-                try connection.query(
-                    """
-                    UPDATE shebao.operator SET password_hash = $2, password_changed_at = now(), must_change_password = true, \
-                    failed_logins = 0, locked_until = NULL WHERE id = $1
-                    """,
-                    [id, hash?.encoded]
-                )
+                try OperatorAdministration.resetPassword(id, to: hash?.encoded ?? "", on: connection)
             case .resetTOTP:
-                try connection.query(
-                    "UPDATE shebao.operator SET totp_secret = NULL, totp_pending_secret = NULL, totp_last_step = NULL WHERE id = $1",
-                    [id]
-                )
-                try connection.query("DELETE FROM shebao.operator_recovery_code WHERE operator_id = $1", [id])
-            }
-            if endsSessions {
-                try connection.query(
-                    "UPDATE shebao.session SET revoked_at = now() WHERE operator_id = $1 AND revoked_at IS NULL",
-                    [id]
-                )
+                try OperatorAdministration.resetSecondFactor(id, on: connection)
             }
             let action: String =
                 switch self.change {

@@ -13,13 +13,31 @@ import TLS
 /// stops the worker with a message naming the variable.
 enum ServerSettings {
     /// A setting: its variable, what it means (for `--help`-style listings), and where it goes.
-    struct Setting: Sendable {
+    struct Setting<Target>: Sendable {
         var variable: String
         var meaning: String
-        var apply: @Sendable (inout ServerConfiguration, Int) -> Void
+        var apply: @Sendable (inout Target, Int) -> Void
     }
 
-    static let settings: [Setting] = [
+    /// Applies every setting whose variable is set to `target`.
+    ///
+    /// - Throws: ``ValidationError`` naming the first variable whose value is not a positive
+    ///   whole number below `limit`.
+    static func apply<Target>(_ settings: [Setting<Target>], to target: inout Target, below limit: Int = .max) throws {
+        for setting in settings {
+            guard let text = Environment.value(setting.variable) else { continue }
+            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+                let value = Int(text), value > 0, value < limit
+            else {
+                throw ValidationError(
+                    "\(setting.variable) must be a positive whole number (\(setting.meaning)), not \"\(text)\""
+                )
+            }
+            setting.apply(&target, value)
+        }
+    }
+
+    static let settings: [Setting<ServerConfiguration>] = [
         Setting(variable: "SHEBAO_HTTP_MAX_REQUEST_LINE_BYTES", meaning: "request line (414 beyond)") {
             $0.limits.maxRequestLineLength = $1
         },
@@ -79,17 +97,7 @@ enum ServerSettings {
     ///   whole number, or a TLS certificate without its key.
     static func fromEnvironment() throws -> ServerConfiguration {
         var configuration = ServerConfiguration()
-        for setting in Self.settings {
-            guard let text = Environment.value(setting.variable) else { continue }
-            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-                let value = Int(text), value > 0
-            else {
-                throw ValidationError(
-                    "\(setting.variable) must be a positive whole number (\(setting.meaning)), not \"\(text)\""
-                )
-            }
-            setting.apply(&configuration, value)
-        }
+        try Self.apply(Self.settings, to: &configuration)
         if Environment.value("SHEBAO_ACCESS_LOG") == "0" {
             configuration.isAccessLogEnabled = false
         }
@@ -103,65 +111,44 @@ enum ServerSettings {
     }
 
     /// The log-in rules: each figure has a variable; unset keeps the default.
-    static let authenticationSettings:
-        [(variable: String, meaning: String, apply: @Sendable (inout AuthenticationSettings, Int) -> Void)] = [
-            ("SHEBAO_AUTH_MAX_FAILURES", "consecutive failed log-ins that lock an account", { $0.maxFailures = $1 }),
-            ("SHEBAO_AUTH_LOCK_MINUTES", "how long a lock lasts", { $0.lockDuration = .seconds($1 * 60) }),
-            (
-                "SHEBAO_AUTH_ADDRESS_FAILURES", "failed log-ins from one address per window (429 beyond)",
-                {
-                    $0.addressFailureLimit = $1
-                }
-            ),
-            (
-                "SHEBAO_AUTH_ADDRESS_WINDOW_MINUTES", "the window of the address limit",
-                {
-                    $0.addressFailureWindow = .seconds($1 * 60)
-                }
-            ),
-            (
-                "SHEBAO_SESSION_IDLE_MINUTES", "a session ends after this long without a request",
-                {
-                    $0.sessionIdle = .seconds($1 * 60)
-                }
-            ),
-            (
-                "SHEBAO_SESSION_HOURS", "a session ends this long after its log-in",
-                {
-                    $0.sessionLifetime = .seconds($1 * 3600)
-                }
-            ),
-            (
-                "SHEBAO_HASHING_CONCURRENCY", "password hashes computed at once (128 MiB each)",
-                {
-                    $0.hashingConcurrency = $1
-                }
-            ),
-            (
-                "SHEBAO_PASSWORD_MIN_LENGTH", "fewest characters of an operator's password",
-                {
-                    $0.passwordPolicy.minimumLength = $1
-                }
-            ),
-            (
-                "SHEBAO_PASSWORD_MIN_CLASSES", "fewest character classes of a password (of 4)",
-                {
-                    $0.passwordPolicy.minimumClasses = min($1, 4)
-                }
-            ),
-            (
-                "SHEBAO_PASSWORD_MAX_AGE_DAYS", "days before a password must be changed",
-                {
-                    $0.passwordPolicy.maximumAgeDays = $1
-                }
-            ),
-            (
-                "SHEBAO_PASSWORD_HISTORY", "previous passwords that may not be used again",
-                {
-                    $0.passwordPolicy.historyCount = $1
-                }
-            ),
-        ]
+    static let authenticationSettings: [Setting<AuthenticationSettings>] = [
+        Setting(variable: "SHEBAO_AUTH_MAX_FAILURES", meaning: "consecutive failed log-ins that lock an account") {
+            $0.maxFailures = $1
+        },
+        Setting(variable: "SHEBAO_AUTH_LOCK_MINUTES", meaning: "how long a lock lasts") {
+            $0.lockDuration = .seconds($1 * 60)
+        },
+        Setting(
+            variable: "SHEBAO_AUTH_ADDRESS_FAILURES",
+            meaning: "failed log-ins from one address per window (429 beyond)"
+        ) {
+            $0.addressFailureLimit = $1
+        },
+        Setting(variable: "SHEBAO_AUTH_ADDRESS_WINDOW_MINUTES", meaning: "the window of the address limit") {
+            $0.addressFailureWindow = .seconds($1 * 60)
+        },
+        Setting(variable: "SHEBAO_SESSION_IDLE_MINUTES", meaning: "a session ends after this long without a request") {
+            $0.sessionIdle = .seconds($1 * 60)
+        },
+        Setting(variable: "SHEBAO_SESSION_HOURS", meaning: "a session ends this long after its log-in") {
+            $0.sessionLifetime = .seconds($1 * 3600)
+        },
+        Setting(variable: "SHEBAO_HASHING_CONCURRENCY", meaning: "password hashes computed at once (128 MiB each)") {
+            $0.hashingConcurrency = $1
+        },
+        Setting(variable: "SHEBAO_PASSWORD_MIN_LENGTH", meaning: "fewest characters of an operator's password") {
+            $0.passwordPolicy.minimumLength = $1
+        },
+        Setting(variable: "SHEBAO_PASSWORD_MIN_CLASSES", meaning: "fewest character classes of a password (of 4)") {
+            $0.passwordPolicy.minimumClasses = min($1, 4)
+        },
+        Setting(variable: "SHEBAO_PASSWORD_MAX_AGE_DAYS", meaning: "days before a password must be changed") {
+            $0.passwordPolicy.maximumAgeDays = $1
+        },
+        Setting(variable: "SHEBAO_PASSWORD_HISTORY", meaning: "previous passwords that may not be used again") {
+            $0.passwordPolicy.historyCount = $1
+        },
+    ]
 
     /// The log-in rules the environment describes; `SHEBAO_SECOND_FACTOR_ROLES` (comma-separated)
     /// names the roles that must log in with a TOTP code.
@@ -170,17 +157,8 @@ enum ServerSettings {
     ///   whole number, or an unknown role.
     static func authentication() throws -> AuthenticationSettings {
         var settings = AuthenticationSettings()
-        for setting in Self.authenticationSettings {
-            guard let text = Environment.value(setting.variable) else { continue }
-            guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-                let value = Int(text), value > 0, value < 1_000_000
-            else {
-                throw ValidationError(
-                    "\(setting.variable) must be a positive whole number (\(setting.meaning)), not \"\(text)\""
-                )
-            }
-            setting.apply(&settings, value)
-        }
+        // Below a million: minutes and hours are multiplied into seconds.
+        try Self.apply(Self.authenticationSettings, to: &settings, below: 1_000_000)
         if let text = Environment.value("SHEBAO_SECOND_FACTOR_ROLES") {
             let roles = Set(text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
             guard roles.isSubset(of: operatorRoles) else {
