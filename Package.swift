@@ -78,7 +78,9 @@ let package = Package(
         // Application.
         .target(
             name: "API",
-            dependencies: ["HTTPServer", "HTTP1", "Postgres", "ConnectionPool", "Store", "Security", "Locks"],
+            dependencies: [
+                "HTTPServer", "HTTP1", "Postgres", "ConnectionPool", "Store", "Security", "Locks", "Domain",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -151,6 +153,11 @@ let package = Package(
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "APITests",
+            dependencies: ["API", "Domain", "HTTPServer", "HTTP1", "Postgres", "Security"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DemoTests",
             dependencies: ["Demo", "Domain", "Postgres", "Security", "TestSupport"],
             swiftSettings: swiftSettings
@@ -167,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShebaoCLITests",
-            dependencies: ["TestSupport", "Postgres", "Security"],
+            dependencies: ["TestSupport", "Postgres", "Security", "Domain"],
             swiftSettings: swiftSettings
         ),
     ]

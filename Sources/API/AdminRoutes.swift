@@ -30,7 +30,7 @@ public enum AdminRoutes {
     }
 
     public static func register(on router: inout Router, authenticator: Authenticator) {
-        router.add(.post, "/api/v1/admin/operators") { request in
+        router.addLocalized(.post, "/api/v1/admin/operators") { request in
             let body = try JSONBody.decode(NewOperator.self, from: request.body, maxBytes: 4096)
             guard body.username.wholeMatch(of: /[a-z0-9][a-z0-9._-]{2,39}/) != nil else {
                 throw Self.invalid("username", "3–40 of a-z, 0-9, '.', '_', '-', starting with a letter or digit")
@@ -70,7 +70,7 @@ public enum AdminRoutes {
             return .json(writer.bytes, status: 201)
         }
 
-        router.add(.post, "/api/v1/admin/offices") { request in
+        router.addLocalized(.post, "/api/v1/admin/offices") { request in
             let body = try JSONBody.decode(NewOffice.self, from: request.body, maxBytes: 2048)
             guard body.code.wholeMatch(of: /[1-9][0-9]{5}([0-9]{3})?/) != nil else {
                 throw Self.invalid("code", "a six-digit region code (GB/T 2260), or nine digits for a service point")
@@ -109,7 +109,7 @@ public enum AdminRoutes {
             return .json(writer.bytes, status: 201)
         }
 
-        router.add(.post, "/api/v1/admin/operators/:id/roles") { request in
+        router.addLocalized(.post, "/api/v1/admin/operators/:id/roles") { request in
             let id = try Self.operatorID(request)
             let body = try JSONBody.decode(RoleBody.self, from: request.body, maxBytes: 1024)
             try Self.administer(request, authenticator) { connection, principal in
@@ -128,13 +128,13 @@ public enum AdminRoutes {
             return HTTPResponse(status: 201)
         }
 
-        router.add(.delete, "/api/v1/admin/operators/:id/roles/:role") { request in
+        router.addLocalized(.delete, "/api/v1/admin/operators/:id/roles/:role") { request in
             let id = try Self.operatorID(request)
             let role = request.parameters["role"] ?? ""
             try Self.administer(request, authenticator) { connection, principal in
                 let office = try Self.office(of: id, on: connection)
                 guard try OperatorAdministration.revoke(role, from: id, on: connection) else {
-                    throw HTTPError(404, "the operator does not hold that role")
+                    throw HTTPError(404, "the operator does not hold that role", zh: "该经办人员未持有此角色")
                 }
                 try Authenticator.audit(
                     on: connection,
@@ -149,11 +149,11 @@ public enum AdminRoutes {
             return HTTPResponse(status: 204)
         }
 
-        router.add(.post, "/api/v1/admin/operators/:id/disable") { request in
+        router.addLocalized(.post, "/api/v1/admin/operators/:id/disable") { request in
             let id = try Self.operatorID(request)
             try Self.administer(request, authenticator) { connection, principal in
                 guard id != principal.operatorID else {
-                    throw HTTPError(409, "administrators cannot disable themselves")
+                    throw HTTPError(409, "administrators cannot disable themselves", zh: "管理员不能停用自己的账号")
                 }
                 let office = try Self.office(of: id, on: connection)
                 try OperatorAdministration.disable(id, on: connection)
@@ -162,7 +162,7 @@ public enum AdminRoutes {
             return HTTPResponse(status: 204)
         }
 
-        router.add(.post, "/api/v1/admin/operators/:id/reset-password") { request in
+        router.addLocalized(.post, "/api/v1/admin/operators/:id/reset-password") { request in
             let id = try Self.operatorID(request)
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
@@ -179,7 +179,7 @@ public enum AdminRoutes {
             return .json(writer.bytes)
         }
 
-        router.add(.post, "/api/v1/admin/operators/:id/reset-totp") { request in
+        router.addLocalized(.post, "/api/v1/admin/operators/:id/reset-totp") { request in
             let id = try Self.operatorID(request)
             try Self.administer(request, authenticator) { connection, principal in
                 let office = try Self.office(of: id, on: connection)
@@ -200,20 +200,24 @@ public enum AdminRoutes {
         do {
             return try authenticator.withSession(request) { connection, principal in
                 guard principal.roles.contains("administrator") else {
-                    throw HTTPError(403, "operator administration is for system administrators")
+                    throw HTTPError(403, "operator administration is for system administrators", zh: "经办人员管理仅限系统管理员")
                 }
                 return try body(connection, principal)
             }
         } catch let error as PostgresError {
             switch (error.sqlState?.rawValue, error.constraint) {
             case ("23514", "role_conflict"):
-                throw HTTPError(409, error.message ?? "incompatible roles")
+                throw HTTPError(409, error.message ?? "incompatible roles", zh: "角色不相容（不相容岗位须分离）")
             case ("23514", _), ("22P02", _), ("23503", _):
-                throw HTTPError(422, "invalid value: \(error.constraint ?? "check")")
+                throw HTTPError(
+                    422,
+                    "invalid value: \(error.constraint ?? "check")",
+                    zh: "数据不符合规则：\(error.constraint ?? "check")"
+                )
             case ("23505", _):
-                throw HTTPError(409, "the user name is taken, or the role is held already")
+                throw HTTPError(409, "the user name is taken, or the role is held already", zh: "用户名已被占用，或已持有该角色")
             case ("42501", _):
-                throw HTTPError(403, "that office is outside yours")
+                throw HTTPError(403, "that office is outside yours", zh: "该经办机构不在您的管辖范围内")
             default:
                 throw error
             }
@@ -224,7 +228,7 @@ public enum AdminRoutes {
         guard let text = request.parameters["id"], let id = Int64(text), id > 0,
             text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         else {
-            throw HTTPError(404, "no such operator")
+            throw HTTPError(404, "no such operator", zh: "未找到该经办人员")
         }
         return id
     }
@@ -235,7 +239,7 @@ public enum AdminRoutes {
             let row = try connection.query("SELECT office_id FROM shebao.operator WHERE id = $1 FOR UPDATE", [id])
                 .first
         else {
-            throw HTTPError(404, "no such operator in your offices")
+            throw HTTPError(404, "no such operator in your offices", zh: "您的经办机构中没有该经办人员")
         }
         return try row.decode(0, as: Int64.self)
     }
@@ -260,6 +264,6 @@ public enum AdminRoutes {
     }
 
     private static func invalid(_ field: String, _ message: String) -> HTTPError {
-        HTTPError(422, "\(field): \(message)")
+        HTTPError(422, "\(field): \(message)", zh: "字段 \(field) 不符合要求：\(message)")
     }
 }

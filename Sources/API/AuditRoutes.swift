@@ -6,7 +6,7 @@ import Postgres
 /// `GET /api/v1/audit`: the audit log of the auditor's offices, newest first, a page at a time.
 public enum AuditRoutes {
     public static func register(on router: inout Router, authenticator: Authenticator) {
-        router.add(.get, "/api/v1/audit") { request in
+        router.addLocalized(.get, "/api/v1/audit") { request in
             let limit = try Self.integer(request, "limit", default: 50, range: 1...200)
             let before = try request.query("before").map { _ in try Self.integer(request, "before", range: 1...Int.max)
             }
@@ -15,7 +15,7 @@ public enum AuditRoutes {
             let action = request.query("action")
             return try authenticator.withSession(request) { connection, principal in
                 guard principal.roles.contains("auditor") else {
-                    throw HTTPError(403, "the audit log is for security auditors")
+                    throw HTTPError(403, "the audit log is for security auditors", zh: "审计日志仅限安全审计员查看")
                 }
                 // One more than asked for tells whether there is a next page.
                 let rows = try connection.query(Self.page, [before, action, actor, limit + 1])
@@ -84,13 +84,17 @@ public enum AuditRoutes {
         range: ClosedRange<Int>
     ) throws -> Int {
         guard let text = request.query(name) else {
-            guard let value else { throw HTTPError(400, "\(name) is required") }
+            guard let value else { throw HTTPError(400, "\(name) is required", zh: "缺少参数 \(name)") }
             return value
         }
         guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let number = Int(text),
             range.contains(number)
         else {
-            throw HTTPError(400, "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            throw HTTPError(
+                400,
+                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                zh: "参数 \(name) 须为 \(range.lowerBound)–\(range.upperBound) 之间的整数"
+            )
         }
         return number
     }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTP1
 public import HTTPServer
@@ -34,12 +35,12 @@ public enum AuthRoutes {
     }
 
     public static func register(on router: inout Router, authenticator: Authenticator) {
-        router.add(.post, "/api/v1/auth/login") { request in
+        router.addLocalized(.post, "/api/v1/auth/login") { request in
             let body = try JSONBody.decode(LoginBody.self, from: request.body, maxBytes: 4096)
             guard body.username.utf8.count <= 200, body.password.utf8.count <= 1024,
                 (body.code?.utf8.count ?? 0) <= 32
             else {
-                throw HTTPError(400, "username, password or code too long")
+                throw HTTPError(400, "username, password or code too long", zh: "用户名、密码或验证码过长")
             }
             let outcome = try authenticator.login(
                 username: body.username,
@@ -51,9 +52,9 @@ public enum AuthRoutes {
             return Self.answer(outcome, authenticator: authenticator, request: request)
         }
 
-        router.add(.post, "/api/v1/auth/person/code") { request in
+        router.addLocalized(.post, "/api/v1/auth/person/code") { request in
             let body = try JSONBody.decode(PersonCodeBody.self, from: request.body, maxBytes: 1024)
-            guard body.citizenId.utf8.count <= 18 else { throw HTTPError(400, "citizenId too long") }
+            guard body.citizenId.utf8.count <= 18 else { throw HTTPError(400, "citizenId too long", zh: "公民身份号码过长") }
             try authenticator.sendPersonCode(citizenID: body.citizenId)
             // The same answer whether the number is known: it tells no one who is insured.
             return HTTPResponse(
@@ -63,12 +64,12 @@ public enum AuthRoutes {
             )
         }
 
-        router.add(.post, "/api/v1/auth/person/login") { request in
+        router.addLocalized(.post, "/api/v1/auth/person/login") { request in
             let body = try JSONBody.decode(PersonLoginBody.self, from: request.body, maxBytes: 4096)
             guard body.citizenId.utf8.count <= 18, (body.password?.utf8.count ?? 0) <= 1024,
                 (body.code?.utf8.count ?? 0) <= 16, (body.password == nil) != (body.code == nil)
             else {
-                throw HTTPError(400, "citizenId with either a password or a code")
+                throw HTTPError(400, "citizenId with either a password or a code", zh: "请提供公民身份号码及密码或短信验证码")
             }
             let outcome = try authenticator.personLogin(
                 citizenID: body.citizenId,
@@ -80,35 +81,36 @@ public enum AuthRoutes {
             return Self.answer(outcome, authenticator: authenticator, request: request)
         }
 
-        router.add(.post, "/api/v1/auth/logout") { request in
+        router.addLocalized(.post, "/api/v1/auth/logout") { request in
             guard try authenticator.logout(request) else {
                 throw Unauthenticated()
             }
             return HTTPResponse(status: 204)
         }
 
-        router.add(.post, "/api/v1/auth/password") { request in
+        router.addLocalized(.post, "/api/v1/auth/password") { request in
             let body = try JSONBody.decode(PasswordBody.self, from: request.body, maxBytes: 4096)
             guard (body.currentPassword?.utf8.count ?? 0) <= 1024, body.newPassword.utf8.count <= 1024 else {
-                throw HTTPError(400, "password too long")
+                throw HTTPError(400, "password too long", zh: "密码过长")
             }
             switch try authenticator.changePassword(request, current: body.currentPassword, new: body.newPassword) {
             case .changed:
                 return HTTPResponse(status: 204)
             case .wrongCurrentPassword:
-                return .problem(
-                    status: 403,
-                    title: "Forbidden",
-                    detail: "the current password is wrong",
-                    requestID: request.requestID
-                )
+                throw BusinessError(403, zh: "当前密码不正确", en: "the current password is wrong")
             case .refused(let violations):
+                let language = Localization.language(request)
+                let policy = authenticator.settings.passwordPolicy
                 var writer = JSONWriter(capacity: 256)
                 writer.beginObject()
+                writer.key("type")
+                writer.string("about:blank")
                 writer.key("title")
-                writer.string("the new password does not meet the policy")
+                writer.string(StatusText.text(422, language))
                 writer.key("status")
                 writer.number(422)
+                writer.key("detail")
+                writer.string(language == .en ? "the new password does not meet the policy" : "新密码不符合密码策略")
                 writer.key("errors")
                 writer.beginArray()
                 for violation in violations {
@@ -118,7 +120,7 @@ public enum AuthRoutes {
                     writer.key("code")
                     writer.string(violation.rawValue)
                     writer.key("message")
-                    writer.string(violation.message(authenticator.settings.passwordPolicy))
+                    writer.string(language == .en ? violation.message(policy) : violation.messageZh(policy))
                     writer.endObject()
                 }
                 writer.endArray()
@@ -127,13 +129,13 @@ public enum AuthRoutes {
                 writer.endObject()
                 return HTTPResponse(
                     status: 422,
-                    headers: [("Content-Type", "application/problem+json")],
+                    headers: [("Content-Type", "application/problem+json"), ("Content-Language", language.rawValue)],
                     body: writer.bytes
                 )
             }
         }
 
-        router.add(.post, "/api/v1/auth/totp") { request in
+        router.addLocalized(.post, "/api/v1/auth/totp") { request in
             let (totp, account) = try authenticator.beginSecondFactor(request)
             var writer = JSONWriter(capacity: 256)
             writer.beginObject()
@@ -145,14 +147,13 @@ public enum AuthRoutes {
             return .json(writer.bytes)
         }
 
-        router.add(.post, "/api/v1/auth/totp/confirm") { request in
+        router.addLocalized(.post, "/api/v1/auth/totp/confirm") { request in
             let body = try JSONBody.decode(CodeBody.self, from: request.body, maxBytes: 1024)
             guard let codes = try authenticator.confirmSecondFactor(request, code: body.code) else {
-                return .problem(
-                    status: 422,
-                    title: "Unprocessable Content",
-                    detail: "the code does not match the new secret; check the authenticator's clock",
-                    requestID: request.requestID
+                throw BusinessError(
+                    422,
+                    zh: "验证码与新密钥不符，请核对认证器的时间",
+                    en: "the code does not match the new secret; check the authenticator's clock"
                 )
             }
             var writer = JSONWriter(capacity: 512)
@@ -167,7 +168,7 @@ public enum AuthRoutes {
             return .json(writer.bytes)
         }
 
-        router.add(.get, "/api/v1/auth/me") { request in
+        router.addLocalized(.get, "/api/v1/auth/me") { request in
             try authenticator.withSession(request, allowPendingPasswordChange: true) { _, principal in
                 var writer = JSONWriter(capacity: 256)
                 Self.write(principal, mustChangePassword: authenticator.mustChangePassword(principal), to: &writer)
@@ -204,27 +205,24 @@ public enum AuthRoutes {
             return .json(writer.bytes)
         case .refused:
             // One answer for an unknown name, a wrong password or code, a locked or disabled account.
-            return .problem(
-                status: 401,
-                title: "Unauthorized",
-                detail: "wrong user name or password, or the account cannot log in now",
-                requestID: request.requestID
-            )
+            return BusinessError(
+                401,
+                zh: "用户名或密码错误，或该账号当前不能登录",
+                en: "wrong user name or password, or the account cannot log in now"
+            ).response(requestID: request.requestID, language: Localization.language(request))
         case .secondFactorRequired:
-            return .problem(
-                status: 401,
-                title: "Unauthorized",
-                detail: "the code of the authenticator app is required",
-                requestID: request.requestID
-            )
+            return BusinessError(
+                401,
+                zh: "请输入认证器（手机令牌）上的动态验证码",
+                en: "the code of the authenticator app is required"
+            ).response(requestID: request.requestID, language: Localization.language(request))
         case .throttled:
-            return .problem(
-                status: 429,
-                title: "Too Many Requests",
-                detail: "too many failed log-ins from this address; try again later",
-                requestID: request.requestID,
+            return BusinessError(
+                429,
+                zh: "该地址登录失败次数过多，请稍后再试",
+                en: "too many failed log-ins from this address; try again later",
                 headers: [("Retry-After", "\(authenticator.settings.addressFailureWindow.components.seconds)")]
-            )
+            ).response(requestID: request.requestID, language: Localization.language(request))
         }
     }
 

@@ -284,7 +284,11 @@ public final class Authenticator: Sendable {
                 throw Unauthenticated()
             }
             if !allowPendingPasswordChange && self.mustChangePassword(principal) {
-                throw HTTPError(403, "change the password first (POST /api/v1/auth/password)")
+                throw HTTPError(
+                    403,
+                    "change the password first (POST /api/v1/auth/password)",
+                    zh: "请先修改密码（POST /api/v1/auth/password）"
+                )
             }
             return try body(connection, principal)
         }
@@ -303,10 +307,16 @@ public final class Authenticator: Sendable {
     public func beginSecondFactor(_ request: HTTPRequest) throws -> (totp: TOTP, account: String) {
         let totp = try TOTP.generate()
         let account = try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
-            guard let id = principal.operatorID else { throw HTTPError(403, "only operators enrol a second factor") }
+            guard let id = principal.operatorID else {
+                throw HTTPError(403, "only operators enrol a second factor", zh: "仅经办人员需要绑定第二认证因素")
+            }
             let started = try connection.query(Self.startEnrolment, [id, PostgresBytes(totp.secret)]).affectedRows
             guard started == 1 else {
-                throw HTTPError(409, "a second factor is enrolled already; an administrator can reset it")
+                throw HTTPError(
+                    409,
+                    "a second factor is enrolled already; an administrator can reset it",
+                    zh: "已绑定第二认证因素；如需重置请联系管理员"
+                )
             }
             try Self.audit(on: connection, principal, request, action: "auth.totp_begin")
             return principal.username ?? "operator \(id)"
@@ -320,12 +330,18 @@ public final class Authenticator: Sendable {
     public func confirmSecondFactor(_ request: HTTPRequest, code: String, now: Date = Date()) throws -> [String]? {
         let codes = try RecoveryCode.generate()
         return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
-            guard let id = principal.operatorID else { throw HTTPError(403, "only operators enrol a second factor") }
+            guard let id = principal.operatorID else {
+                throw HTTPError(403, "only operators enrol a second factor", zh: "仅经办人员需要绑定第二认证因素")
+            }
             guard
                 let pending = try connection.query(Self.pendingSecret, [id]).single()
                     .decode(0, as: PostgresBytes?.self)
             else {
-                throw HTTPError(409, "no enrolment in progress: POST /api/v1/auth/totp first")
+                throw HTTPError(
+                    409,
+                    "no enrolment in progress: POST /api/v1/auth/totp first",
+                    zh: "没有进行中的绑定：请先 POST /api/v1/auth/totp"
+                )
             }
             guard let step = TOTP(secret: pending.bytes).verify(code, at: Int64(now.timeIntervalSince1970)) else {
                 return nil
@@ -384,7 +400,7 @@ public final class Authenticator: Sendable {
             guard
                 try connection.query(Self.setPersonPassword, [hash.encoded, stored]).single().decode(0, as: Bool.self)
             else {
-                throw HTTPError(409, "the password changed meanwhile; try again")
+                throw HTTPError(409, "the password changed meanwhile; try again", zh: "密码已被同时修改，请重试")
             }
             return .changed
         }
@@ -453,10 +469,14 @@ public final class Authenticator: Sendable {
         }
         let hash = try self.hash(new)
         return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
-            guard let id = principal.operatorID else { throw HTTPError(403, "only operators have passwords here") }
+            guard let id = principal.operatorID else {
+                throw HTTPError(403, "only operators have passwords here", zh: "仅经办人员使用此处的密码")
+            }
             // Changed by another request meanwhile: this one was checked against the old.
             let changed = try connection.query(Self.updatePassword, [id, hash.encoded, stored]).affectedRows
-            guard changed == 1 else { throw HTTPError(409, "the password changed meanwhile; try again") }
+            guard changed == 1 else {
+                throw HTTPError(409, "the password changed meanwhile; try again", zh: "密码已被同时修改，请重试")
+            }
             try connection.query(Self.rememberOldPassword, [principal.officeID, id, stored])
             try connection.query(
                 Self.rememberPassword,

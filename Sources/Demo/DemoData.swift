@@ -164,11 +164,12 @@ public struct DemoData {
     }
 
     /// The worked example of the domain notes (§6.3): average 7,500 yuan, floor 4,500, ceiling
-    /// 22,500; pension 16%/8%, medical 8%/2%, unemployment 0.5%/0.5%, injury by risk class.
+    /// 22,500; pension 16%/8%, medical 8%/2%, unemployment 0.5%/0.5%, injury by risk class;
+    /// maternity is registered beside medical and paid within its rate (§10.4), so 0%/0%.
     private func loadPolicy(_ tx: PostgresConnection) throws {
         let schemes: [(String, Int, Int, String?)] = [
             ("110", 160_000, 80_000, nil), ("310", 80_000, 20_000, nil), ("210", 5_000, 5_000, nil),
-            ("410", 2_000, 0, "{2000,4000,7000,9000,11000,13000,16000,19000}"),
+            ("410", 2_000, 0, "{2000,4000,7000,9000,11000,13000,16000,19000}"), ("510", 0, 0, nil),
         ]
         for (scheme, employer, personal, byClass) in schemes {
             try tx.query(

@@ -69,11 +69,16 @@ public protocol HTTPResponseError: Error {
 /// A plain HTTP error with a status and a short, safe message.
 public struct HTTPError: HTTPResponseError, Sendable, CustomStringConvertible {
     public var status: Int
+    /// The message in English.
     public var message: String
+    /// The message in Chinese, for a server that answers in the client's language; the English
+    /// one is used where it is absent.
+    public var zh: String?
 
-    public init(_ status: Int, _ message: String) {
+    public init(_ status: Int, _ message: String, zh: String? = nil) {
         self.status = status
         self.message = message
+        self.zh = zh
     }
 
     public func response(requestID: String) -> HTTPResponse {

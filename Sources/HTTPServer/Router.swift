@@ -120,6 +120,12 @@ public struct Router: Sendable {
         )
     }
 
+    /// Every route's method and pattern (`/api/v1/persons/:id`), in the order added: what an
+    /// API description must cover.
+    public var routeTable: [(method: HTTPMethod, pattern: String)] {
+        self.routes.map { ($0.method, $0.patternText) }
+    }
+
     /// Adds a middleware; the first added is the outermost.
     public mutating func use(_ middleware: @escaping HTTPMiddleware) {
         self.middleware.append(middleware)

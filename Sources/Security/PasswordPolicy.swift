@@ -48,6 +48,18 @@ public struct PasswordPolicy: Sendable, Equatable {
             case .reused: "must differ from the last \(policy.historyCount) passwords"
             }
         }
+
+        /// The same in Chinese.
+        public func messageZh(_ policy: PasswordPolicy) -> String {
+            switch self {
+            case .tooShort: "密码至少 \(policy.minimumLength) 个字符"
+            case .tooLong: "密码至多 \(policy.maximumLength) 个字符"
+            case .tooFewClasses: "密码须包含大写字母、小写字母、数字、其他字符中的至少 \(policy.minimumClasses) 类"
+            case .containsUsername: "密码不得包含用户名"
+            case .controlCharacter: "密码不得包含控制字符"
+            case .reused: "新密码不得与最近 \(policy.historyCount) 次使用的密码相同"
+            }
+        }
     }
 
     /// The rules `password` breaks on its own (reuse is checked against the stored hashes with

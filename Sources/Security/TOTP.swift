@@ -116,26 +116,7 @@ public struct TOTP: Sendable, Equatable {
 public enum HMACSHA1 {
     /// The 20-byte MAC of `message` under `key`.
     public static func authenticate(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
-        var mac = [UInt8](repeating: 0, count: 20)
-        var length: UInt32 = 0
-        key.withUnsafeBufferPointer { key in
-            message.withUnsafeBufferPointer { message in
-                mac.withUnsafeMutableBufferPointer { output in
-                    // One-shot HMAC; cannot fail for SHA-1 with valid pointers.
-                    let result = HMAC(
-                        EVP_sha1(),
-                        key.baseAddress,
-                        Int32(key.count),
-                        message.baseAddress,
-                        message.count,
-                        output.baseAddress,
-                        &length
-                    )
-                    precondition(result != nil && length == 20, "HMAC-SHA-1 failed")
-                }
-            }
-        }
-        return mac
+        OneShotHMAC.authenticate(message, key: key, digest: EVP_sha1(), length: 20)
     }
 }
 

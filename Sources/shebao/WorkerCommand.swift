@@ -70,9 +70,7 @@ struct WorkerCommand: ParsableCommand {
         }
         if let database {
             let authenticator = try Authenticator(database: database, settings: try ServerSettings.authentication())
-            AuthRoutes.register(on: &router, authenticator: authenticator)
-            AuditRoutes.register(on: &router, authenticator: authenticator)
-            AdminRoutes.register(on: &router, authenticator: authenticator)
+            APIRoutes.register(on: &router, authenticator: authenticator)
         }
         SystemRoutes.register(on: &router, database: database, metrics: metrics, pipeline: pipeline?.gauges) {
             box.server?.handlerQueueDepth ?? (0, 0)

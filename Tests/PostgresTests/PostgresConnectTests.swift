@@ -82,7 +82,7 @@ import Testing
     @Test func aServerThatNeverAnswersFailsWithinTheConnectTimeout() throws {
         // A listening socket that nobody accepts from: the kernel completes the TCP handshake,
         // then libpq waits for a server greeting that never comes.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

@@ -197,7 +197,7 @@ struct AuthenticationTests {
             #expect(answer.status == 401)
             var body = Self.object(answer)
             body["requestId"] = nil
-            #expect(body["detail"] as? String == "wrong user name or password, or the account cannot log in now")
+            #expect(body["detail"] as? String == "用户名或密码错误，或该账号当前不能登录")
             #expect(body.count == 4)
         }
         let outcomes = try fixture.sql(
@@ -240,7 +240,7 @@ struct AuthenticationTests {
         try fixture.addOperator("reviewer1", roles: ["reviewer"], totp: totp.secret)
         let missing = try fixture.login("reviewer1")
         #expect(missing.status == 401)
-        #expect(Self.object(missing)["detail"] as? String == "the code of the authenticator app is required")
+        #expect(Self.object(missing)["detail"] as? String == "请输入认证器（手机令牌）上的动态验证码")
         let now = Int64(Date().timeIntervalSince1970)
         let wrong = totp.code(step: totp.step(at: now) + 5)
         #expect(try fixture.login("reviewer1", code: wrong).status == 401)

@@ -178,6 +178,13 @@ struct ScopeFixture: Sendable {
             ["application", "person", "#number"]
         ),
         (
+            // Bound for the province: a destination that sees every office anyway, so that the
+            // destination's own policy leaves the isolation between the cities as it is.
+            "person_transfer",
+            "INSERT INTO shebao.person_transfer (office_id, destination_office_id, person_id, citizen_id, last_period, out_application_id) VALUES ($1, (SELECT parent_id FROM shebao.office WHERE id = $1), $2, '110105199003071239', 202612, $3) RETURNING id",
+            ["person", "application"]
+        ),
+        (
             "voucher_sequence",
             "INSERT INTO shebao.voucher_sequence (office_id, day, last_value) VALUES ($1, '2026-11-30'::date + $2::int, 1) RETURNING office_id",
             ["#number"]
@@ -238,7 +245,7 @@ struct ScopeFixture: Sendable {
     static let personReadable: Set<String> = [
         "session", "person", "person_document", "enrolment", "base_declaration", "contribution_due",
         "personal_account_entry", "application", "voucher", "benefit", "payment_line",
-        "inbox_message",
+        "inbox_message", "person_transfer",
     ]
 
     /// The key column of each table (`id` but for two).

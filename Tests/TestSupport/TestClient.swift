@@ -10,7 +10,9 @@ public final class TestClient {
     private var buffer: [UInt8] = []
 
     public init(port: Int, timeout: Duration = .seconds(10)) throws {
-        self.descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec: tests beside this one spawn processes (PostgreSQL, workers), which would
+        // otherwise inherit the socket and keep it open after this client closes it.
+        self.descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian

@@ -1,0 +1,282 @@
+public import Domain
+import Foundation
+import HTTP1
+public import HTTPServer
+public import Postgres
+import Security
+import Store
+
+/// Who may call a business route.
+public enum Access: Sendable {
+    /// Operators holding any of these roles.
+    case operators(Set<String>)
+    /// Insured persons (their own records), and operators holding any of these roles.
+    case personsAnd(Set<String>)
+}
+
+/// One business request inside its session's transaction: the connection (scoped to the
+/// principal's offices), the principal, the request and its language, and the audit trail.
+public final class BusinessCall {
+    public let connection: PostgresConnection
+    public let principal: SessionPrincipal
+    public let request: HTTPRequest
+    public let language: Language
+    /// Whether an audit event was written for this request.
+    public private(set) var isAudited = false
+
+    init(connection: PostgresConnection, principal: SessionPrincipal, request: HTTPRequest, language: Language) {
+        self.connection = connection
+        self.principal = principal
+        self.request = request
+        self.language = language
+    }
+
+    /// The operator's ID; business that operators do needs one.
+    public var operatorID: Int64 {
+        get throws {
+            guard let id = self.principal.operatorID else {
+                throw BusinessError.forbidden("仅限经办人员办理", "for operators only")
+            }
+            return id
+        }
+    }
+
+    /// Appends an audit event in this transaction: the action, its target, the office it
+    /// concerns (the principal's unless given) and the record before and after.
+    public func audit(
+        _ action: String,
+        target: (type: String, id: Int64)? = nil,
+        office: Int64? = nil,
+        before: PostgresJSON? = nil,
+        after: PostgresJSON? = nil
+    ) throws {
+        if self.principal.kind == .person {
+            try self.connection.query(
+                Self.recordPersonEvent,
+                [action, target?.type, target.map { "\($0.id)" }, self.request.requestID, self.request.remoteAddress]
+            )
+            self.isAudited = true
+            return
+        }
+        try self.connection.query(
+            Self.recordAudit,
+            [
+                office ?? self.principal.officeID, self.principal.kind.rawValue,
+                self.principal.operatorID ?? self.principal.personID, action, target?.type,
+                target.map { "\($0.id)" }, self.request.requestID, self.request.remoteAddress, before, after,
+            ]
+        )
+        self.isAudited = true
+    }
+
+    static let recordPersonEvent = PreparedStatement("SELECT shebao.record_person_event($1, $2, $3, $4, $5::inet)")
+    static let recordAudit = PreparedStatement(
+        """
+        INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, request_id, \
+        client_address, outcome, before, after) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, 'success', $9::jsonb, $10::jsonb)
+        """
+    )
+}
+
+/// Runs business routes: the session and its scope, the role check, the language, the
+/// `Idempotency-Key` of POSTs, an audit event for every state-changing request, and errors as
+/// problem documents in the request's language.
+public struct BusinessService: Sendable {
+    public let authenticator: Authenticator
+
+    public init(authenticator: Authenticator) {
+        self.authenticator = authenticator
+    }
+
+    /// Runs `body` for `request` if the principal has `access`.
+    ///
+    /// A POST, PUT, PATCH or DELETE that `body` did not audit itself is audited as `action` on
+    /// success, unless it `changesState` not (a preview). With an `Idempotency-Key`, a POST's first answer is kept with the key in the
+    /// same transaction: a retry gets it again (`Idempotent-Replayed: true`) and changes
+    /// nothing; the same key with another body gets 422.
+    ///
+    /// - Throws: only what is not an answer of its own (a 500 with the details in the log).
+    public func run(
+        _ request: HTTPRequest,
+        access: Access,
+        action: String,
+        changesState: Bool = true,
+        _ body: (BusinessCall) throws -> HTTPResponse
+    ) throws -> HTTPResponse {
+        let language = Language(acceptLanguage: request.headers["Accept-Language"])
+        do {
+            let key = changesState ? try Self.idempotencyKey(request) : nil
+            return try self.authenticator.withSession(request) { connection, principal in
+                try Self.check(access, principal)
+                let call = BusinessCall(
+                    connection: connection,
+                    principal: principal,
+                    request: request,
+                    language: language
+                )
+                if let key, let replay = try Idempotency.begin(key, call) {
+                    return replay
+                }
+                var response = try body(call)
+                if changesState && request.method != .get && request.method != .head && !call.isAudited {
+                    try call.audit(action)
+                }
+                if let key {
+                    try Idempotency.finish(key, call, response)
+                }
+                response.headers.append(("Content-Language", language.rawValue))
+                return response
+            }
+        } catch let error as BusinessError {
+            return error.response(requestID: request.requestID, language: language)
+        } catch is Unauthenticated {
+            return Localization.unauthenticated.response(requestID: request.requestID, language: language)
+        } catch let error as HTTPError {
+            return Localization.translated(error).response(requestID: request.requestID, language: language)
+        } catch let error as PostgresError {
+            guard let mapped = Self.answer(error) else { throw error }
+            return mapped.response(requestID: request.requestID, language: language)
+        }
+    }
+
+    private static func check(_ access: Access, _ principal: SessionPrincipal) throws {
+        switch (access, principal.kind) {
+        case (.personsAnd, .person):
+            return
+        case (.operators(let roles), .operator), (.personsAnd(let roles), .operator):
+            guard !roles.isDisjoint(with: principal.roles) else {
+                throw BusinessError.forbidden(
+                    "您的角色无权办理此项业务（需要：\(roles.sorted().joined(separator: "、"))）",
+                    "your roles do not allow this (needs one of: \(roles.sorted().joined(separator: ", ")))"
+                )
+            }
+        default:
+            throw BusinessError.forbidden("仅限经办人员办理", "for operators only")
+        }
+    }
+
+    private static func idempotencyKey(_ request: HTTPRequest) throws -> String? {
+        guard request.method == .post, let key = request.headers["Idempotency-Key"] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw BusinessError(
+                400,
+                zh: "Idempotency-Key 须为 1–255 个可见 ASCII 字符",
+                en: "Idempotency-Key must be 1–255 visible ASCII characters"
+            )
+        }
+        return key
+    }
+
+    /// The database's refusals that are answers: a race lost to a uniqueness rule, a stale
+    /// row, a scope violation.
+    static func answer(_ error: PostgresError) -> BusinessError? {
+        switch error.sqlState?.rawValue {
+        case "23505":
+            return BusinessError(
+                409,
+                zh: "与已有记录冲突（\(error.constraint ?? "唯一性约束")），请刷新后重试",
+                en: "conflicts with an existing record (\(error.constraint ?? "unique rule")); refresh and retry"
+            )
+        case "23514", "23502", "22P02", "22023", "23503":
+            return BusinessError(
+                422,
+                zh: "数据不符合规则（\(error.constraint ?? "约束")）",
+                en: "the data breaks a rule (\(error.constraint ?? "constraint"))"
+            )
+        case "42501":
+            return BusinessError(404, zh: "未找到，或不在您的经办机构范围内", en: "not found in your offices")
+        case "55000":
+            return BusinessError(409, zh: "当前状态不允许此操作", en: error.message ?? "not in a state that allows this")
+        case "40001", "40P01":
+            return BusinessError(
+                503,
+                zh: "并发冲突，请稍后重试",
+                en: "a concurrent change won; retry",
+                headers: [("Retry-After", "1")]
+            )
+        default:
+            return nil
+        }
+    }
+}
+
+/// The kept answers of `Idempotency-Key`s.
+enum Idempotency {
+    /// Claims `key` for this request, or returns the answer kept for it. Under a concurrent
+    /// retry, the insert waits for the first transaction and then finds its answer.
+    static func begin(_ key: String, _ call: BusinessCall) throws -> HTTPResponse? {
+        let hash = PostgresBytes(Self.requestHash(call.request))
+        let claimed = try call.connection.query(
+            Self.claim,
+            [call.principal.officeID, call.principal.kind.rawValue, Self.principalID(call), key, hash]
+        )
+        if !claimed.isEmpty { return nil }
+        let row = try call.connection.query(Self.find, [call.principal.kind.rawValue, Self.principalID(call), key])
+            .single()
+        guard try row.decode("request_hash", as: PostgresBytes.self) == hash else {
+            throw BusinessError(
+                422,
+                zh: "该 Idempotency-Key 已用于另一个请求",
+                en: "this Idempotency-Key was used for a different request"
+            )
+        }
+        let status = try row.decode("response_status", as: Int?.self) ?? 409
+        let body = try row.decode("response_body", as: PostgresBytes?.self)?.bytes ?? []
+        return HTTPResponse(
+            status: status,
+            headers: [
+                ("Content-Type", status >= 400 ? "application/problem+json" : "application/json"),
+                ("Idempotent-Replayed", "true"),
+            ],
+            body: body
+        )
+    }
+
+    static func finish(_ key: String, _ call: BusinessCall, _ response: HTTPResponse) throws {
+        try call.connection.query(
+            Self.keep,
+            [call.principal.kind.rawValue, Self.principalID(call), key, response.status, PostgresBytes(response.body)]
+        )
+    }
+
+    private static func principalID(_ call: BusinessCall) -> Int64 {
+        call.principal.operatorID ?? call.principal.personID ?? 0
+    }
+
+    /// The hash of what the request asks: method, path and body, a JSON body in canonical form
+    /// (sorted keys, no spaces), so that a retry serialised differently is still the same.
+    static func requestHash(_ request: HTTPRequest) -> [UInt8] {
+        var bytes = Array("\(request.method) \(request.path)\n".utf8)
+        if let object = try? JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed]),
+            let canonical = try? JSONSerialization.data(
+                withJSONObject: object,
+                options: [.sortedKeys, .fragmentsAllowed]
+            )
+        {
+            bytes += canonical
+        } else {
+            bytes += request.body
+        }
+        return SHA256.hash(bytes)
+    }
+
+    static let claim = PreparedStatement(
+        """
+        INSERT INTO shebao.idempotency_key (office_id, principal_kind, principal_id, key, request_hash) \
+        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal_kind, principal_id, key) DO NOTHING RETURNING id
+        """
+    )
+    static let find = PreparedStatement(
+        """
+        SELECT request_hash, response_status, response_body FROM shebao.idempotency_key \
+        WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
+        """
+    )
+    static let keep = PreparedStatement(
+        """
+        UPDATE shebao.idempotency_key SET response_status = $4, response_body = $5 \
+        WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
+        """
+    )
+}

@@ -1,0 +1,125 @@
+public import Domain
+public import HTTPServer
+
+/// An error of the business routes, in both languages: rendered as RFC 9457
+/// `application/problem+json` in the language the request asked for, with the validation
+/// issues as `errors` (and `warnings`) when there are any.
+public struct BusinessError: Error, Sendable {
+    public var status: Int
+    public var zh: String
+    public var en: String
+    public var issues: [ValidationIssue]
+    public var headers: [(name: String, value: String)]
+
+    public init(
+        _ status: Int,
+        zh: String,
+        en: String,
+        issues: [ValidationIssue] = [],
+        headers: [(name: String, value: String)] = []
+    ) {
+        self.status = status
+        self.zh = zh
+        self.en = en
+        self.issues = issues
+        self.headers = headers
+    }
+
+    /// 422 for `issues`, of which at least one is an error.
+    public static func invalid(_ issues: [ValidationIssue]) -> BusinessError {
+        BusinessError(422, zh: "提交的数据未通过校验", en: "the data did not pass the checks", issues: issues)
+    }
+
+    /// 404 for a resource of `kind` that is not in the caller's offices (or does not exist:
+    /// the two are not told apart).
+    public static func notFound(_ zh: String, _ en: String) -> BusinessError {
+        BusinessError(404, zh: "未找到\(zh)", en: "no such \(en) in your offices")
+    }
+
+    /// 403 for a role that may not do this.
+    public static func forbidden(_ zh: String, _ en: String) -> BusinessError {
+        BusinessError(403, zh: zh, en: en)
+    }
+
+    /// The problem document in `language`.
+    public func response(requestID: String, language: Language) -> HTTPResponse {
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        writer.key("type")
+        writer.string("about:blank")
+        writer.key("title")
+        writer.string(StatusText.text(self.status, language))
+        writer.key("status")
+        writer.number(self.status)
+        writer.key("detail")
+        writer.string(language == .en ? self.en : self.zh)
+        writer.key("requestId")
+        writer.string(requestID)
+        let errors = self.issues.filter { $0.severity == .error }
+        let warnings = self.issues.filter { $0.severity == .warning }
+        if !self.issues.isEmpty {
+            writer.key("errors")
+            IssueJSON.write(errors, language, into: &writer)
+            writer.key("warnings")
+            IssueJSON.write(warnings, language, into: &writer)
+        }
+        writer.endObject()
+        return HTTPResponse(
+            status: self.status,
+            headers: [("Content-Type", "application/problem+json"), ("Content-Language", language.rawValue)]
+                + self.headers,
+            body: writer.bytes
+        )
+    }
+}
+
+/// Issues as the API writes them: `[{field, code, message}]`.
+enum IssueJSON {
+    static func write(_ issues: [ValidationIssue], _ language: Language, into writer: inout JSONWriter) {
+        writer.beginArray()
+        for issue in issues {
+            writer.beginObject()
+            writer.key("field")
+            writer.string(issue.field)
+            writer.key("code")
+            writer.string(issue.code.rawValue)
+            writer.key("message")
+            writer.string(issue.message(language))
+            if !issue.arguments.isEmpty {
+                writer.key("arguments")
+                writer.beginObject()
+                for (name, value) in issue.arguments.sorted(by: { $0.key < $1.key }) {
+                    writer.key(name)
+                    writer.string(value)
+                }
+                writer.endObject()
+            }
+            writer.endObject()
+        }
+        writer.endArray()
+    }
+}
+
+/// Status texts in both languages, for the `title` of problem documents.
+public enum StatusText {
+    public static func text(_ status: Int, _ language: Language) -> String {
+        let texts: (String, String)
+        switch status {
+        case 400: texts = ("请求格式错误", "Bad Request")
+        case 401: texts = ("未登录或会话已失效", "Unauthorized")
+        case 403: texts = ("无权办理此项业务", "Forbidden")
+        case 404: texts = ("未找到", "Not Found")
+        case 405: texts = ("不支持此请求方法", "Method Not Allowed")
+        case 409: texts = ("与当前状态冲突", "Conflict")
+        case 412: texts = ("数据已被他人修改，请刷新后重试", "Precondition Failed")
+        case 413: texts = ("文件过大", "Content Too Large")
+        case 415: texts = ("不支持的文件类型", "Unsupported Media Type")
+        case 422: texts = ("数据校验未通过", "Unprocessable Content")
+        case 428: texts = ("缺少版本条件（If-Match）", "Precondition Required")
+        case 429: texts = ("请求过于频繁", "Too Many Requests")
+        case 503: texts = ("服务暂不可用", "Service Unavailable")
+        default: texts = status >= 500 ? ("系统内部错误", "Internal Server Error") : ("请求无法处理", "Request Failed")
+        }
+        return language == .en ? texts.1 : texts.0
+    }
+}

@@ -1,0 +1,164 @@
+import Domain
+import Foundation
+import Postgres
+
+/// Issues the voucher of an approved application: the next number of the office for the day,
+/// the receipt's content (domain rules §11.3), its verification code under the database's
+/// voucher key, and the notification to the person, all in the approval's transaction.
+enum VoucherIssuance {
+    static func issue(
+        _ record: ApplicationRecord,
+        _ subject: ApplicationApproval.Subject,
+        _ outcome: CheckOutcome,
+        office: OfficeInfo,
+        checkerID: Int64,
+        on connection: PostgresConnection
+    ) throws -> String {
+        let number = try connection.query(Self.nextNumber, [office.id]).single().decode(0, as: String.self)
+        let key = try connection.query(Self.signingKey).single().decode(0, as: PostgresBytes.self).bytes
+        let maker = try Self.operatorName(record.makerID, on: connection)
+        let checker = try Self.operatorName(checkerID, on: connection)
+        let timeLimit = try connection.query(Self.timeLimit, [record.type.rawValue]).first?.decode(0, as: Int.self)
+        let content = VoucherContent(
+            number: number,
+            businessType: record.type.rawValue,
+            businessNameZh: ApplicationNames.name(record.type, .zh),
+            businessNameEn: ApplicationNames.name(record.type, .en),
+            applicationId: record.id,
+            personName: subject.personName,
+            personCitizenIdMasked: subject.citizenID.map(Masking.citizenID),
+            employerName: subject.employerName,
+            employerCreditCodeMasked: subject.creditCode.map(Masking.creditCode),
+            officeCode: office.code,
+            officeName: office.name,
+            makerName: maker.name,
+            makerUsername: maker.username,
+            reviewerName: checker.name,
+            reviewerUsername: checker.username,
+            submittedAt: Self.chinaTime(record.submittedAt ?? record.createdAt),
+            issuedAt: Self.chinaTime(Date()),
+            result: "approved",
+            details: Self.details(outcome.effects),
+            timeLimitWorkingDays: timeLimit
+        )
+        let code = VoucherCode.compute(number: number, content: content, key: key)
+        try connection.query(
+            Self.insert,
+            [office.id, record.id, subject.personID, number, code, try PostgresJSON(encoding: content)]
+        )
+        return number
+    }
+
+    /// The notification of a decision to the person concerned: their in-app inbox, and an SMS
+    /// when a mobile number is on record. The scheduler delivers both.
+    static func notify(
+        _ record: ApplicationRecord,
+        personID: Int64?,
+        phone: String?,
+        decision: String,
+        voucher: String?,
+        reasons: String?,
+        on connection: PostgresConnection
+    ) throws {
+        guard let personID else { return }
+        var payload: [String: String] = [
+            "applicationId": "\(record.id)", "type": record.type.rawValue,
+            "typeName": ApplicationNames.name(record.type, .zh), "decision": decision,
+        ]
+        payload["voucherNumber"] = voucher
+        payload["reasons"] = reasons
+        let json = try PostgresJSON(encoding: payload)
+        try connection.query(Self.queue, [record.officeID, personID, "inbox", nil, "application.\(decision)", json])
+        if let phone {
+            try connection.query(
+                Self.queue,
+                [record.officeID, personID, "sms", phone, "application.\(decision)", json]
+            )
+        }
+    }
+
+    static func details(_ effects: Effects) -> [VoucherContent.Detail] {
+        var details: [VoucherContent.Detail] = []
+        for line in effects.contributions {
+            let scheme = Scheme(rawValue: line.schemeCode)
+            details.append(
+                VoucherContent.Detail(
+                    labelZh: "\(scheme?.nameZh ?? line.schemeCode) 月缴费",
+                    labelEn: "\(scheme?.nameEn ?? line.schemeCode), monthly contribution",
+                    value: "基数 \(Money.yuan(line.baseFen)) 元；单位 \(Money.yuan(line.employerFen)) 元，"
+                        + "个人 \(Money.yuan(line.personalFen)) 元"
+                )
+            )
+        }
+        if let employer = effects.monthlyEmployerFen, let personal = effects.monthlyPersonalFen {
+            details.append(
+                VoucherContent.Detail(
+                    labelZh: "月缴费合计",
+                    labelEn: "monthly total",
+                    value: "单位 \(Money.yuan(employer)) 元，个人 \(Money.yuan(personal)) 元"
+                )
+            )
+        }
+        if !effects.changes.isEmpty {
+            details.append(
+                VoucherContent.Detail(
+                    labelZh: "变更事项",
+                    labelEn: "changed",
+                    value: effects.changes.map(\.field).joined(separator: "、")
+                )
+            )
+        }
+        if !effects.enrolments.isEmpty {
+            details.append(
+                VoucherContent.Detail(
+                    labelZh: "涉及险种",
+                    labelEn: "schemes",
+                    value: effects.enrolments.joined(separator: "；")
+                )
+            )
+        }
+        if let cover = effects.coverFrom {
+            details.append(
+                VoucherContent.Detail(
+                    labelZh: "待遇享受起始",
+                    labelEn: "cover from",
+                    value: cover == "payment" ? "缴费次月起" : cover
+                )
+            )
+        }
+        return details
+    }
+
+    private static func operatorName(
+        _ id: Int64,
+        on connection: PostgresConnection
+    ) throws -> (
+        name: String, username: String
+    ) {
+        guard let row = try connection.query(Self.operatorRow, [id]).first else { return ("—", "—") }
+        return (try row.decode(0, as: String.self), try row.decode(1, as: String.self))
+    }
+
+    static let chinaTimeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+
+    static func chinaTime(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: Self.chinaTimeZone))
+    }
+
+    static let nextNumber = PreparedStatement("SELECT shebao.next_voucher_number($1)")
+    static let signingKey = PreparedStatement("SELECT shebao.voucher_signing_key()")
+    static let timeLimit = PreparedStatement("SELECT working_days FROM shebao.application_time_limit WHERE type = $1")
+    static let operatorRow = PreparedStatement("SELECT display_name, username FROM shebao.operator WHERE id = $1")
+    static let insert = PreparedStatement(
+        """
+        INSERT INTO shebao.voucher (office_id, application_id, person_id, number, verification_code, content) \
+        VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+        """
+    )
+    static let queue = PreparedStatement(
+        """
+        INSERT INTO shebao.notification_outbox (office_id, person_id, channel, address, template, payload) \
+        VALUES ($1, $2, $3, $4, $5, $6::jsonb)
+        """
+    )
+}

@@ -1,0 +1,59 @@
+public import Domain
+public import HTTP1
+public import HTTPServer
+
+/// Answers in the client's language (`Accept-Language`; Chinese by default) for routes that
+/// throw plain ``HTTPError``s: the title from the status, the detail in Chinese when the error
+/// carries it.
+public enum Localization {
+    /// The language `request` asks for.
+    public static func language(_ request: HTTPRequest) -> Language {
+        Language(acceptLanguage: request.headers["Accept-Language"])
+    }
+
+    /// Runs `handler`, turning what it throws into a problem document in the request's language.
+    public static func run(_ request: HTTPRequest, _ handler: HTTPHandler) throws -> HTTPResponse {
+        do {
+            return try handler(request)
+        } catch let error as BusinessError {
+            return error.response(requestID: request.requestID, language: Self.language(request))
+        } catch is Unauthenticated {
+            return Self.unauthenticated.response(requestID: request.requestID, language: Self.language(request))
+        } catch let error as HTTPError {
+            return Self.translated(error).response(requestID: request.requestID, language: Self.language(request))
+        }
+    }
+
+    /// A plain error in both languages: its Chinese message, or for want of one the status text
+    /// before the English message.
+    static func translated(_ error: HTTPError) -> BusinessError {
+        BusinessError(
+            error.status,
+            zh: error.zh ?? "\(StatusText.text(error.status, .zh))：\(error.message)",
+            en: error.message
+        )
+    }
+
+    static var unauthenticated: BusinessError {
+        BusinessError(
+            401,
+            zh: "请先登录：本请求没有有效的会话",
+            en: "log in first: no live session for this request",
+            headers: [("WWW-Authenticate", "Bearer realm=\"shebao\"")]
+        )
+    }
+}
+
+extension Router {
+    /// Adds a route whose errors are answered in the client's language (``Localization``).
+    public mutating func addLocalized(
+        _ method: HTTPMethod,
+        _ pattern: String,
+        maxBodyBytes: Int? = nil,
+        _ handler: @escaping HTTPHandler
+    ) {
+        self.add(method, pattern, maxBodyBytes: maxBodyBytes) { request in
+            try Localization.run(request, handler)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+extension OpenAPI {
+    /// `components.parameters`, `components.headers`, `components.responses` and the security scheme.
+    enum Components {
+        /// A reference to `#/components/parameters/<name>`.
+        static func parameter(_ name: String) -> JSONValue {
+            ["$ref": "#/components/parameters/\(name)"]
+        }
+
+        /// A reference to `#/components/headers/<name>`.
+        static func header(_ name: String) -> JSONValue {
+            ["$ref": "#/components/headers/\(name)"]
+        }
+
+        /// A reference to the problem answer of `status`.
+        static func problemResponse(_ status: Int) -> JSONValue {
+            ["$ref": "#/components/responses/\(Self.problemName(status))"]
+        }
+
+        /// The problem answers, by status: what each means on these routes.
+        static let problems: [(status: Int, name: String, description: String)] = [
+            (400, "BadRequest", "请求格式错误 / The body is not JSON of the expected shape, or a parameter is malformed."),
+            (401, "Unauthorized", "未登录或会话已失效 / No live session, or the log-in was refused."),
+            (403, "Forbidden", "无权办理 / The roles do not allow it, or the password must be changed first."),
+            (404, "NotFound", "未找到 / No such resource in the caller's offices (the two are not told apart)."),
+            (409, "Conflict", "与当前状态冲突 / Not possible in the resource's current state, or a duplicate."),
+            (412, "PreconditionFailed", "数据已被他人修改 / If-Match does not match: reload (the ETag is sent)."),
+            (413, "ContentTooLarge", "内容过大 / The body is larger than the route takes."),
+            (415, "UnsupportedMediaType", "不支持的文件类型 / Not a JPEG, PNG or PDF file."),
+            (422, "UnprocessableContent", "数据校验未通过 / The data failed the checks: see `errors`."),
+            (428, "PreconditionRequired", "缺少 If-Match / The change needs If-Match with the ETag read."),
+            (429, "TooManyRequests", "请求过于频繁 / Too many failed log-ins from this address: see Retry-After."),
+            (503, "ServiceUnavailable", "服务暂不可用 / A concurrent change won, or a dependency is down: retry."),
+        ]
+
+        static func problemName(_ status: Int) -> String {
+            Self.problems.first { $0.status == status }?.name ?? "Status\(status)"
+        }
+
+        static var responses: [String: JSONValue] {
+            var responses: [String: JSONValue] = [:]
+            for problem in Self.problems {
+                var headers: [String: JSONValue] = ["Content-Language": Self.header("Content-Language")]
+                switch problem.status {
+                case 401: headers["WWW-Authenticate"] = Self.header("WWW-Authenticate")
+                case 412: headers["ETag"] = Self.header("ETag")
+                case 429, 503: headers["Retry-After"] = Self.header("Retry-After")
+                default: break
+                }
+                responses[problem.name] = [
+                    "description": .string(problem.description),
+                    "headers": .object(headers),
+                    "content": ["application/problem+json": ["schema": Schema.ref("Problem")]],
+                ]
+            }
+            return responses
+        }
+
+        static let parameters: [String: JSONValue] = [
+            "AcceptLanguage": [
+                "name": "Accept-Language", "in": "header", "required": false,
+                "schema": ["type": "string", "default": "zh-CN", "examples": ["en", "zh-CN"]],
+                "description": "简体中文（默认）或英文 / Chinese by default; English for `en` (RFC 9110 weights count).",
+            ],
+            "IdempotencyKey": [
+                "name": "Idempotency-Key", "in": "header", "required": false,
+                "schema": ["type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]{1,255}$"],
+                "description": """
+                A key of the client's choosing (a UUID, say): a retry with the same key gets the first answer \
+                again (`Idempotent-Replayed: true`) and changes nothing; the same key with another body is a 422.
+                """,
+            ],
+            "IfMatch": [
+                "name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"],
+                "description": "The ETag read: when given and stale, the answer is 412 and nothing changes.",
+            ],
+            "IfMatchRequired": [
+                "name": "If-Match", "in": "header", "required": true, "schema": ["type": "string"],
+                "description": "The ETag read (`\"3\"`, or `*`): stale is a 412, absent a 428, and nothing changes.",
+            ],
+        ]
+
+        static let headers: [String: JSONValue] = [
+            "ETag": [
+                "description": "The application's version, quoted: send it back in If-Match.",
+                "schema": ["type": "string", "examples": ["\"3\""]],
+            ],
+            "Location": [
+                "description": "Where the new resource is.",
+                "schema": ["type": "string", "format": "uri-reference"],
+            ],
+            "Content-Language": [
+                "description": "The language of the messages: `zh-CN` or `en`.",
+                "schema": ["type": "string", "enum": ["zh-CN", "en"]],
+            ],
+            "Idempotent-Replayed": [
+                "description":
+                    "`true` when this is the kept answer of an earlier request with the same Idempotency-Key.",
+                "schema": ["type": "string", "enum": ["true"]],
+            ],
+            "Retry-After": [
+                "description": "Seconds to wait before trying again.",
+                "schema": ["type": "integer", "minimum": 0],
+            ],
+            "WWW-Authenticate": [
+                "description": "`Bearer realm=\"shebao\"` (RFC 6750).",
+                "schema": ["type": "string"],
+            ],
+            "Cache-Control": [
+                "description": "`no-store`: the answer is not to be kept.",
+                "schema": ["type": "string"],
+            ],
+        ]
+
+        static let securitySchemes: [String: JSONValue] = [
+            "bearer": [
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "opaque",
+                "description": """
+                登录后获得的会话令牌 / The token of a log-in (`POST /api/v1/auth/login` or \
+                `/api/v1/auth/person/login`): 256 random bits, base32; the server keeps only its SHA-256. \
+                Sessions end at log-out, or (by default) after 15 minutes idle or 8 hours in all.
+                """,
+            ]
+        ]
+    }
+}
