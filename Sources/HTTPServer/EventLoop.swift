@@ -415,6 +415,10 @@ final class EventLoop: @unchecked Sendable {
     // MARK: Reading and writing
 
     private func readReady(_ connection: HTTPConnection) {
+        if connection.lingerUntil != nil {
+            self.drainLingering(connection)
+            return
+        }
         let result: IOResult<Int>
         do {
             result = try Posix.read(descriptor: connection.descriptor, into: self.scratch)
@@ -473,7 +477,11 @@ final class EventLoop: @unchecked Sendable {
     /// Everything pending was written: finish the response and look at what came next.
     private func afterFlush(_ connection: HTTPConnection) {
         if connection.closeAfterWrite {
-            self.closeConnection(connection)
+            if connection.lingerAfterWrite {
+                self.closeLingering(connection)
+            } else {
+                self.closeConnection(connection)
+            }
             return
         }
         if case .writing = connection.machine.state {
@@ -743,6 +751,7 @@ final class EventLoop: @unchecked Sendable {
     private func writeErrorAndClose(_ connection: HTTPConnection, status: Int, reason: String) {
         connection.machine.closed()
         connection.closeAfterWrite = true
+        connection.lingerAfterWrite = true
         let requestID = self.nextRequestID()
         let response = HTTPError(status, reason).response(requestID: requestID)
         var head: [UInt8] = []
@@ -766,7 +775,43 @@ final class EventLoop: @unchecked Sendable {
         }
         self.tally.record(route: -1, status: status, seconds: 0)
         guard self.flush(connection) else { return }
-        self.closeConnection(connection)
+        self.closeLingering(connection)
+    }
+
+    /// Closes after an answer given before the request was read whole (a 413 on its announced
+    /// length, a 400 mid-body). Closing a socket with unread input resets the connection, and
+    /// the reset can destroy the answer before the client reads it (RFC 9112 §9.6): so the
+    /// write side is shut, and what still arrives is read and dropped until the client closes,
+    /// `lingerTimeout` passes or `lingerBytes` have been dropped. TLS connections close at once
+    /// (their close_notify went out).
+    private func closeLingering(_ connection: HTTPConnection) {
+        guard connection.tls == nil, self.configuration.lingerTimeout > .zero else {
+            self.closeConnection(connection)
+            return
+        }
+        guard Glibc.shutdown(connection.descriptor, Int32(SHUT_WR)) == 0 else {
+            self.closeConnection(connection)
+            return
+        }
+        connection.lingerUntil = ContinuousClock.now + self.configuration.lingerTimeout
+        connection.lingerBudget = self.configuration.lingerBytes
+        self.setInterest(connection, .read)
+    }
+
+    /// Reads and drops what a lingering connection receives; closes it at its end or budget.
+    private func drainLingering(_ connection: HTTPConnection) {
+        let result = try? Posix.read(descriptor: connection.descriptor, into: self.scratch)
+        switch result {
+        case .wouldBlock:
+            return
+        case .processed(let count) where count > 0:
+            connection.lingerBudget -= count
+            if connection.lingerBudget <= 0 {
+                self.closeConnection(connection)
+            }
+        default:
+            self.closeConnection(connection)
+        }
     }
 
     private func enqueue(_ connection: HTTPConnection, _ head: [UInt8], body: [UInt8]) {
@@ -867,6 +912,10 @@ final class EventLoop: @unchecked Sendable {
 
     private func sweepTimeouts(now: ContinuousClock.Instant) {
         for connection in self.connections.all {
+            if let until = connection.lingerUntil {
+                if until <= now { self.closeConnection(connection) }
+                continue
+            }
             if let deadline = connection.handshakeDeadline, deadline <= now {
                 self.closeConnection(connection)
                 continue

@@ -38,6 +38,12 @@ final class HTTPConnection {
     var isKeepAlive = true
     /// Close once the output is written (an error answer).
     var closeAfterWrite = false
+    /// Whether input may still be on its way when the connection closes (an error answer
+    /// before the request was read whole): close lingering.
+    var lingerAfterWrite = false
+    /// While closing lingering: until when what arrives is read and dropped, and how much more.
+    var lingerUntil: ContinuousClock.Instant?
+    var lingerBudget = 0
 
     init(descriptor: Int32, id: UInt64, remoteAddress: String, machine: HTTPConnectionStateMachine) {
         self.descriptor = descriptor

@@ -27,6 +27,11 @@ public struct ServerConfiguration: Sendable {
     public var keepAliveIdleTimeout: Duration = .seconds(15)
     /// For TLS connections: from accept to the end of the handshake.
     public var tlsHandshakeTimeout: Duration = .seconds(10)
+    /// After an error answer given before the request was read whole: how long what still
+    /// arrives is read and dropped so that the client can read the answer (zero: close at once).
+    public var lingerTimeout: Duration = .seconds(2)
+    /// …and how much of it at most.
+    public var lingerBytes = 16 * 1024 * 1024
     /// Requests served on one connection before it is closed.
     public var maxRequestsPerConnection = 1000
     /// Bytes of further (pipelined) requests buffered while one is being handled; past this,

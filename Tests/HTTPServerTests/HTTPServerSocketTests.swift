@@ -179,14 +179,17 @@ private func openDescriptorCount() -> Int {
     }
 
     @Test func tenThousandConnectionsOpenAndCloseWithoutLeakingDescriptors() throws {
-        let running = try RunningServer(routes: self.standardRoutes)
+        // An address of its own: a port the other suites' servers have just freed may be this
+        // server's, and their late clients must not count here.
+        let host = "127.0.0.2"
+        let running = try RunningServer({ $0.listen = .bind(host: host, port: 0) }, routes: self.standardRoutes)
         defer { running.stop() }
         // Warm up: the first connection creates lazily allocated state.
-        _ = try TestClient(port: running.port)
+        _ = try TestClient(port: running.port, host: host)
         Thread.sleep(forTimeInterval: 0.2)
         let before = openDescriptorCount()
         for index in 0..<10_000 {
-            let client = try TestClient(port: running.port)
+            let client = try TestClient(port: running.port, host: host)
             if index % 100 == 0 {
                 try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
                 #expect(try client.readResponse()?.status == 200)
@@ -322,5 +325,26 @@ final class Gate: Sendable {
             "POST /small HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n8000\r\n\(body)\r\n0\r\n\r\n"
         )
         #expect(try smallChunked.readResponse()?.status == 413)
+    }
+
+    @Test func aClientStillSendingItsBodyReadsThe413InsteadOfAReset() throws {
+        let running = try RunningServer({ $0.limits.maxBodyLength = 1024 }) { router in
+            router.add(.post, "/small") { request in .text("\(request.body.count)") }
+        }
+        defer { running.stop() }
+        // Far more than the socket buffers hold: the client is still writing when the server
+        // answers, and must get to finish and read the answer.
+        let body = [UInt8](repeating: 0x78, count: 12 * 1024 * 1024)
+        let client = try TestClient(port: running.port, timeout: .seconds(20))
+        try client.send(Array("POST /small HTTP/1.1\r\nHost: t\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+        let response = try #require(try client.readResponse())
+        #expect(response.status == 413)
+        #expect(response.header("Connection") == "close")
+        #expect(client.isClosedByServer())
+        let deadline = ContinuousClock.now + .seconds(10)
+        while running.server.metrics.openConnectionCount > 0 && ContinuousClock.now < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(running.server.metrics.openConnectionCount == 0)
     }
 }

@@ -9,14 +9,14 @@ public final class TestClient {
     public let descriptor: Int32
     private var buffer: [UInt8] = []
 
-    public init(port: Int, timeout: Duration = .seconds(10)) throws {
+    public init(port: Int, host: String = "127.0.0.1", timeout: Duration = .seconds(10)) throws {
         // Close-on-exec: tests beside this one spawn processes (PostgreSQL, workers), which would
         // otherwise inherit the socket and keep it open after this client closes it.
         self.descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
