@@ -7,9 +7,11 @@ import Store
 
 /// Office and operator administration, for system administrators and within their offices
 /// (row-level security scopes every statement): create offices below one's own, create
-/// operators with a one-time password, assign and
-/// revoke roles (incompatible pairs are refused by the database), disable, reset a password or
-/// a second factor. Every change is audited in its own transaction.
+/// operators with a one-time password, assign and revoke roles (incompatible pairs are refused
+/// by the database), disable, reset a password or a second factor. Each change is audited in
+/// its own transaction and runs through ``BusinessService``: answers in the client's language,
+/// and an `Idempotency-Key` is honoured (the two answers that carry a one-time password are not
+/// kept: their retry is refused instead, and creates nothing twice).
 public enum AdminRoutes {
     struct NewOperator: Decodable {
         var username: String
@@ -29,7 +31,10 @@ public enum AdminRoutes {
         var role: String
     }
 
-    public static func register(on router: inout Router, authenticator: Authenticator) {
+    static let administrators: Access = .operators(["administrator"])
+
+    public static func register(on router: inout Router, service: BusinessService) {
+        let authenticator = service.authenticator
         router.addLocalized(.post, "/api/v1/admin/operators") { request in
             let body = try JSONBody.decode(NewOperator.self, from: request.body, maxBytes: 4096)
             guard body.username.wholeMatch(of: /[a-z0-9][a-z0-9._-]{2,39}/) != nil else {
@@ -38,36 +43,35 @@ public enum AdminRoutes {
             guard (1...100).contains(body.displayName.count) else {
                 throw Self.invalid("displayName", "1–100 characters")
             }
+            // Hashed before the transaction: no connection is held through scrypt.
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
-            let id = try Self.administer(request, authenticator) { connection, principal in
+            return try Self.administer(request, service, "operator.create", keepsAnswer: false) { call in
                 let id = try OperatorAdministration.create(
                     office: body.officeId,
                     username: body.username,
                     displayName: body.displayName,
                     passwordHash: hash.encoded,
                     roles: body.roles ?? [],
-                    on: connection
+                    on: call.connection
                 )
-                try Authenticator.audit(
-                    on: connection,
-                    principal,
-                    request,
-                    action: "operator.create",
+                try call.audit(
+                    "operator.create",
                     target: ("operator", id),
                     office: body.officeId,
-                    after: ["username": body.username, "roles": (body.roles ?? []).joined(separator: ",")]
+                    after: try PostgresJSON(encoding: [
+                        "username": body.username, "roles": (body.roles ?? []).joined(separator: ","),
+                    ])
                 )
-                return id
+                var writer = JSONWriter(capacity: 128)
+                writer.beginObject()
+                writer.key("id")
+                writer.number(id)
+                writer.key("oneTimePassword")
+                writer.string(password)
+                writer.endObject()
+                return .json(writer.bytes, status: 201)
             }
-            var writer = JSONWriter(capacity: 128)
-            writer.beginObject()
-            writer.key("id")
-            writer.number(id)
-            writer.key("oneTimePassword")
-            writer.string(password)
-            writer.endObject()
-            return .json(writer.bytes, status: 201)
         }
 
         router.addLocalized(.post, "/api/v1/admin/offices") { request in
@@ -81,146 +85,138 @@ public enum AdminRoutes {
             guard (1...100).contains(body.name.count) else {
                 throw Self.invalid("name", "1–100 characters")
             }
-            let id = try Self.administer(request, authenticator) { connection, principal in
-                let id = try connection.query(
+            return try Self.administer(request, service, "office.create") { call in
+                let id = try call.connection.query(
                     """
                     INSERT INTO shebao.office (parent_id, code, region_code, level, name)
                     VALUES ($1, $2, left($2, 6), $3, $4) RETURNING id
                     """,
                     [body.parentId, body.code, body.level, body.name]
                 ).single().decode(0, as: Int64.self)
-                try Authenticator.audit(
-                    on: connection,
-                    principal,
-                    request,
-                    action: "office.create",
+                try call.audit(
+                    "office.create",
                     target: ("office", id),
                     // The new office joins the scope only in the next transaction: record it under its parent.
                     office: body.parentId,
-                    after: ["code": body.code, "name": body.name, "level": body.level]
+                    after: try PostgresJSON(encoding: ["code": body.code, "name": body.name, "level": body.level])
                 )
-                return id
+                var writer = JSONWriter(capacity: 32)
+                writer.beginObject()
+                writer.key("id")
+                writer.number(id)
+                writer.endObject()
+                return .json(writer.bytes, status: 201)
             }
-            var writer = JSONWriter(capacity: 32)
-            writer.beginObject()
-            writer.key("id")
-            writer.number(id)
-            writer.endObject()
-            return .json(writer.bytes, status: 201)
         }
 
         router.addLocalized(.post, "/api/v1/admin/operators/:id/roles") { request in
             let id = try Self.operatorID(request)
             let body = try JSONBody.decode(RoleBody.self, from: request.body, maxBytes: 1024)
-            try Self.administer(request, authenticator) { connection, principal in
-                let office = try Self.office(of: id, on: connection)
-                try OperatorAdministration.assign(body.role, to: id, office: office, on: connection)
-                try Authenticator.audit(
-                    on: connection,
-                    principal,
-                    request,
-                    action: "operator.role_assign",
+            return try Self.administer(request, service, "operator.role_assign") { call in
+                let office = try Self.office(of: id, on: call.connection)
+                try OperatorAdministration.assign(body.role, to: id, office: office, on: call.connection)
+                try call.audit(
+                    "operator.role_assign",
                     target: ("operator", id),
                     office: office,
-                    after: ["role": body.role]
+                    after: try PostgresJSON(encoding: ["role": body.role])
                 )
+                return HTTPResponse(status: 201)
             }
-            return HTTPResponse(status: 201)
         }
 
         router.addLocalized(.delete, "/api/v1/admin/operators/:id/roles/:role") { request in
             let id = try Self.operatorID(request)
             let role = request.parameters["role"] ?? ""
-            try Self.administer(request, authenticator) { connection, principal in
-                let office = try Self.office(of: id, on: connection)
-                guard try OperatorAdministration.revoke(role, from: id, on: connection) else {
+            return try Self.administer(request, service, "operator.role_revoke") { call in
+                let office = try Self.office(of: id, on: call.connection)
+                guard try OperatorAdministration.revoke(role, from: id, on: call.connection) else {
                     throw HTTPError(404, "the operator does not hold that role", zh: "该经办人员未持有此角色")
                 }
-                try Authenticator.audit(
-                    on: connection,
-                    principal,
-                    request,
-                    action: "operator.role_revoke",
+                try call.audit(
+                    "operator.role_revoke",
                     target: ("operator", id),
                     office: office,
-                    after: ["role": role]
+                    after: try PostgresJSON(encoding: ["role": role])
                 )
+                return HTTPResponse(status: 204)
             }
-            return HTTPResponse(status: 204)
         }
 
         router.addLocalized(.post, "/api/v1/admin/operators/:id/disable") { request in
             let id = try Self.operatorID(request)
-            try Self.administer(request, authenticator) { connection, principal in
-                guard id != principal.operatorID else {
+            return try Self.administer(request, service, "operator.disable") { call in
+                guard id != call.principal.operatorID else {
                     throw HTTPError(409, "administrators cannot disable themselves", zh: "管理员不能停用自己的账号")
                 }
-                let office = try Self.office(of: id, on: connection)
-                try OperatorAdministration.disable(id, on: connection)
-                try Self.audit(connection, principal, request, "operator.disable", id, office: office)
+                let office = try Self.office(of: id, on: call.connection)
+                try OperatorAdministration.disable(id, on: call.connection)
+                try call.audit("operator.disable", target: ("operator", id), office: office)
+                return HTTPResponse(status: 204)
             }
-            return HTTPResponse(status: 204)
         }
 
         router.addLocalized(.post, "/api/v1/admin/operators/:id/reset-password") { request in
             let id = try Self.operatorID(request)
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
-            try Self.administer(request, authenticator) { connection, principal in
-                let office = try Self.office(of: id, on: connection)
-                try OperatorAdministration.resetPassword(id, to: hash.encoded, on: connection)
-                try Self.audit(connection, principal, request, "operator.password_reset", id, office: office)
+            return try Self.administer(request, service, "operator.password_reset", keepsAnswer: false) { call in
+                let office = try Self.office(of: id, on: call.connection)
+                try OperatorAdministration.resetPassword(id, to: hash.encoded, on: call.connection)
+                try call.audit("operator.password_reset", target: ("operator", id), office: office)
+                var writer = JSONWriter(capacity: 64)
+                writer.beginObject()
+                writer.key("oneTimePassword")
+                writer.string(password)
+                writer.endObject()
+                return .json(writer.bytes)
             }
-            var writer = JSONWriter(capacity: 64)
-            writer.beginObject()
-            writer.key("oneTimePassword")
-            writer.string(password)
-            writer.endObject()
-            return .json(writer.bytes)
         }
 
         router.addLocalized(.post, "/api/v1/admin/operators/:id/reset-totp") { request in
             let id = try Self.operatorID(request)
-            try Self.administer(request, authenticator) { connection, principal in
-                let office = try Self.office(of: id, on: connection)
-                try OperatorAdministration.resetSecondFactor(id, on: connection)
-                try Self.audit(connection, principal, request, "operator.totp_reset", id, office: office)
+            return try Self.administer(request, service, "operator.totp_reset") { call in
+                let office = try Self.office(of: id, on: call.connection)
+                try OperatorAdministration.resetSecondFactor(id, on: call.connection)
+                try call.audit("operator.totp_reset", target: ("operator", id), office: office)
+                return HTTPResponse(status: 204)
             }
-            return HTTPResponse(status: 204)
         }
     }
 
     /// Runs `body` in the administrator's session; the database's refusals become answers.
-    @discardableResult
-    private static func administer<R>(
+    private static func administer(
         _ request: HTTPRequest,
-        _ authenticator: Authenticator,
-        _ body: (PostgresConnection, SessionPrincipal) throws -> R
-    ) throws -> R {
-        do {
-            return try authenticator.withSession(request) { connection, principal in
-                guard principal.roles.contains("administrator") else {
-                    throw HTTPError(403, "operator administration is for system administrators", zh: "经办人员管理仅限系统管理员")
-                }
-                return try body(connection, principal)
+        _ service: BusinessService,
+        _ action: String,
+        keepsAnswer: Bool = true,
+        _ body: (BusinessCall) throws -> HTTPResponse
+    ) throws -> HTTPResponse {
+        try service.run(request, access: Self.administrators, action: action, keepsAnswer: keepsAnswer) { call in
+            do {
+                return try body(call)
+            } catch let error as PostgresError {
+                throw Self.answer(error) ?? error
             }
-        } catch let error as PostgresError {
-            switch (error.sqlState?.rawValue, error.constraint) {
-            case ("23514", "role_conflict"):
-                throw HTTPError(409, error.message ?? "incompatible roles", zh: "角色不相容（不相容岗位须分离）")
-            case ("23514", _), ("22P02", _), ("23503", _):
-                throw HTTPError(
-                    422,
-                    "invalid value: \(error.constraint ?? "check")",
-                    zh: "数据不符合规则：\(error.constraint ?? "check")"
-                )
-            case ("23505", _):
-                throw HTTPError(409, "the user name is taken, or the role is held already", zh: "用户名已被占用，或已持有该角色")
-            case ("42501", _):
-                throw HTTPError(403, "that office is outside yours", zh: "该经办机构不在您的管辖范围内")
-            default:
-                throw error
-            }
+        }
+    }
+
+    private static func answer(_ error: PostgresError) -> HTTPError? {
+        switch (error.sqlState?.rawValue, error.constraint) {
+        case ("23514", "role_conflict"):
+            return HTTPError(409, error.message ?? "incompatible roles", zh: "角色不相容（不相容岗位须分离）")
+        case ("23514", _), ("22P02", _), ("23503", _):
+            return HTTPError(
+                422,
+                "invalid value: \(error.constraint ?? "check")",
+                zh: "数据不符合规则：\(error.constraint ?? "check")"
+            )
+        case ("23505", _):
+            return HTTPError(409, "the user name is taken, or the role is held already", zh: "用户名已被占用，或已持有该角色")
+        case ("42501", _):
+            return HTTPError(403, "that office is outside yours", zh: "该经办机构不在您的管辖范围内")
+        default:
+            return nil
         }
     }
 
@@ -242,25 +238,6 @@ public enum AdminRoutes {
             throw HTTPError(404, "no such operator in your offices", zh: "您的经办机构中没有该经办人员")
         }
         return try row.decode(0, as: Int64.self)
-    }
-
-    /// Audits a change to operator `id`.
-    private static func audit(
-        _ connection: PostgresConnection,
-        _ principal: SessionPrincipal,
-        _ request: HTTPRequest,
-        _ action: String,
-        _ id: Int64,
-        office: Int64
-    ) throws {
-        try Authenticator.audit(
-            on: connection,
-            principal,
-            request,
-            action: action,
-            target: ("operator", id),
-            office: office
-        )
     }
 
     private static func invalid(_ field: String, _ message: String) -> HTTPError {

@@ -120,8 +120,10 @@ public enum IssueMessages {
         case .enrolmentNotFound: "未找到该参保记录"
         case .enrolmentNotActive: "该参保记录不是参保缴费状态"
         case .enrolmentEndBeforeStart: "停保期间早于参保起始期间 {start}"
-        case .baseBelowFloor: "申报工资 {declared} 元低于缴费基数下限 {floor} 元，按下限 {floor} 元核定"
-        case .baseAboveCeiling: "申报工资 {declared} 元高于缴费基数上限 {ceiling} 元，按上限 {ceiling} 元核定"
+        case .baseBelowFloor:
+            "申报工资 {declared} 元低于缴费基数下限 {floor} 元（本地区基数范围 {floor}–{ceiling} 元），按下限 {floor} 元核定"
+        case .baseAboveCeiling:
+            "申报工资 {declared} 元高于缴费基数上限 {ceiling} 元（本地区基数范围 {floor}–{ceiling} 元），按上限 {ceiling} 元核定"
         case .baseRequired: "职工险种须填写申报月工资"
         case .policyMissing: "未找到地区 {region}、险种 {scheme}、期间 {period} 的缴费政策，请联系系统管理员"
         case .employerRequired: "职工险种须填写参保单位"
@@ -187,9 +189,9 @@ public enum IssueMessages {
         case .enrolmentNotActive: "The enrolment is not active."
         case .enrolmentEndBeforeStart: "The end period is before the enrolment's start period {start}."
         case .baseBelowFloor:
-            "The declared wage of {declared} yuan is below the base floor of {floor} yuan; the base is {floor} yuan."
+            "The declared wage of {declared} yuan is below the base floor of {floor} yuan (the region's range is {floor} to {ceiling} yuan); the base is {floor} yuan."
         case .baseAboveCeiling:
-            "The declared wage of {declared} yuan is above the base ceiling of {ceiling} yuan; the base is {ceiling} yuan."
+            "The declared wage of {declared} yuan is above the base ceiling of {ceiling} yuan (the region's range is {floor} to {ceiling} yuan); the base is {ceiling} yuan."
         case .baseRequired: "An employee scheme needs the declared monthly wage."
         case .policyMissing:
             "No contribution policy for region {region}, scheme {scheme} and period {period}; please tell the administrator."

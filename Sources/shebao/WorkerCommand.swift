@@ -70,7 +70,11 @@ struct WorkerCommand: ParsableCommand {
         }
         if let database {
             let authenticator = try Authenticator(database: database, settings: try ServerSettings.authentication())
-            APIRoutes.register(on: &router, authenticator: authenticator)
+            APIRoutes.register(
+                on: &router,
+                authenticator: authenticator,
+                publicURL: Environment.value("SHEBAO_PUBLIC_URL") ?? ""
+            )
         }
         SystemRoutes.register(on: &router, database: database, metrics: metrics, pipeline: pipeline?.gauges) {
             box.server?.handlerQueueDepth ?? (0, 0)

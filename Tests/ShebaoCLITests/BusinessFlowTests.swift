@@ -100,7 +100,10 @@ struct BusinessFlowTests {
         let warning = try #require(preview.issues("warnings", in: checks).first)
         #expect(warning["code"] as? String == "base.below_floor")
         let message = try #require(warning["message"] as? String)
-        #expect(message.contains("4500.00") && message.contains("3000.00"), "\(message)")
+        #expect(
+            message.contains("4500.00") && message.contains("22500.00") && message.contains("3000.00"),
+            "\(message)"
+        )
         let effects = try #require(checks["effects"] as? [String: Any])
         let pension = try #require((effects["contributions"] as? [[String: Any]])?.first)
         #expect(pension["baseFen"] as? Int == 450_000)
@@ -378,5 +381,80 @@ struct BusinessFlowTests {
             ["\(persons[0])"]
         ).map { try $0.decode(0, as: String.self) }
         #expect(audited == ["person"])
+    }
+}
+
+extension BusinessFlowTests {
+    @Test func administrationHonoursIdempotencyKeysButNeverKeepsAOneTimePassword() throws {
+        let fixture = try BusinessFixture()
+        try fixture.addOperator("admin", office: "320100", roles: ["administrator"])
+        let token = try fixture.login("admin")
+        let city = try #require(fixture.offices["320100"])
+        let office: [String: Any] = ["parentId": city, "code": "320105", "name": "建邺区社会保险管理中心", "level": "district"]
+        let first = try fixture.request(
+            "POST",
+            "/api/v1/admin/offices",
+            json: office,
+            token: token,
+            headers: [("Idempotency-Key", "o-1")]
+        )
+        #expect(first.status == 201, "\(first.text)")
+        let again = try fixture.request(
+            "POST",
+            "/api/v1/admin/offices",
+            json: office,
+            token: token,
+            headers: [("Idempotency-Key", "o-1")]
+        )
+        #expect(again.status == 201)
+        #expect(again.header("Idempotent-Replayed") == "true")
+        #expect(again.object["id"] as? Int == first.object["id"] as? Int)
+        #expect(
+            try fixture.sql("SELECT count(*) FROM shebao.office WHERE code = '320105'").single().decode(
+                0,
+                as: Int64.self
+            ) == 1
+        )
+
+        let person: [String: Any] = [
+            "username": "clerk-new", "displayName": "新经办员", "officeId": city, "roles": ["clerk"],
+        ]
+        let created = try fixture.request(
+            "POST",
+            "/api/v1/admin/operators",
+            json: person,
+            token: token,
+            headers: [("Idempotency-Key", "p-1")]
+        )
+        #expect(created.status == 201, "\(created.text)")
+        let password = try #require(created.object["oneTimePassword"] as? String)
+        let retried = try fixture.request(
+            "POST",
+            "/api/v1/admin/operators",
+            json: person,
+            token: token,
+            headers: [("Idempotency-Key", "p-1")]
+        )
+        #expect(retried.status == 409)
+        #expect(!retried.text.contains(password))
+        let kept = try fixture.sql("SELECT response_body FROM shebao.idempotency_key WHERE key = 'p-1'").single()
+            .decode(0, as: PostgresBytes.self).bytes
+        #expect(!String(decoding: kept, as: UTF8.self).contains(password))
+        #expect(
+            try fixture.sql("SELECT count(*) FROM shebao.operator WHERE username = 'clerk-new'").single().decode(
+                0,
+                as: Int64.self
+            ) == 1
+        )
+        let english = try fixture.request(
+            "POST",
+            "/api/v1/admin/operators/\(created.object["id"] as? Int ?? 0)/roles",
+            json: ["role": "reviewer"],
+            token: token,
+            headers: [("Accept-Language", "en")]
+        )
+        #expect(english.status == 409)
+        #expect(english.header("Content-Type") == "application/problem+json")
+        #expect(english.object["title"] as? String == "Conflict")
     }
 }

@@ -92,7 +92,11 @@ public struct BusinessService: Sendable {
     /// Runs `body` for `request` if the principal has `access`.
     ///
     /// A POST, PUT, PATCH or DELETE that `body` did not audit itself is audited as `action` on
-    /// success, unless it `changesState` not (a preview). With an `Idempotency-Key`, a POST's first answer is kept with the key in the
+    /// success, unless it `changesState` not (a preview).
+    ///
+    /// With an `Idempotency-Key`, the answer is kept for a retry unless `keepsAnswer` is false
+    /// (an answer carrying a one-time password, which is never stored): then the retry is
+    /// refused with 409 and changes nothing. With an `Idempotency-Key`, a POST's first answer is kept with the key in the
     /// same transaction: a retry gets it again (`Idempotent-Replayed: true`) and changes
     /// nothing; the same key with another body gets 422.
     ///
@@ -102,6 +106,7 @@ public struct BusinessService: Sendable {
         access: Access,
         action: String,
         changesState: Bool = true,
+        keepsAnswer: Bool = true,
         _ body: (BusinessCall) throws -> HTTPResponse
     ) throws -> HTTPResponse {
         let language = Language(acceptLanguage: request.headers["Accept-Language"])
@@ -123,7 +128,7 @@ public struct BusinessService: Sendable {
                     try call.audit(action)
                 }
                 if let key {
-                    try Idempotency.finish(key, call, response)
+                    try Idempotency.finish(key, call, keepsAnswer ? response : Idempotency.notKept(request))
                 }
                 response.headers.append(("Content-Language", language.rawValue))
                 return response
@@ -231,6 +236,15 @@ enum Idempotency {
             ],
             body: body
         )
+    }
+
+    /// What a retry of a request whose answer is not kept gets.
+    static func notKept(_ request: HTTPRequest) -> HTTPResponse {
+        BusinessError(
+            409,
+            zh: "该请求已办理；其应答含一次性密码，不予保存，请勿重复提交",
+            en: "this request was carried out; its answer held a one-time password and was not kept"
+        ).response(requestID: request.requestID, language: Localization.language(request))
     }
 
     static func finish(_ key: String, _ call: BusinessCall, _ response: HTTPResponse) throws {

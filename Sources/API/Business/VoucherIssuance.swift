@@ -142,7 +142,7 @@ enum VoucherIssuance {
     static let chinaTimeZone = TimeZone(secondsFromGMT: 8 * 3600)!
 
     static func chinaTime(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(timeZone: Self.chinaTimeZone))
+        date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: Self.chinaTimeZone))
     }
 
     static let nextNumber = PreparedStatement("SELECT shebao.next_voucher_number($1)")

@@ -8,7 +8,8 @@ import Postgres
 /// (JSON, or with `Accept: text/html` the printable A4 page), and the public
 /// `GET /verify/{no}?code=…`, which confirms a voucher showing masked data only.
 public enum VoucherRoutes {
-    public static func register(on router: inout Router, service: BusinessService) {
+    public static func register(on router: inout Router, service: BusinessService, publicURL: String = "") {
+        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         router.add(.get, "/api/v1/vouchers/:number") { request in
             try service.run(request, access: .personsAnd(ApplicationRoutes.readers), action: "voucher.read") { call in
                 let number = request.parameters["number"] ?? ""
@@ -19,7 +20,7 @@ public enum VoucherRoutes {
                 let code = try row.decode("verification_code", as: String.self)
                 try call.audit("voucher.read", target: ("voucher", try row.decode("id", as: Int64.self)))
                 if Self.wantsHTML(request) {
-                    let page = VoucherPage.html(content, verificationCode: code, verifyPath: "/verify/\(number)")
+                    let page = VoucherPage.html(content, verificationCode: code, verifyPath: "\(base)/verify/\(number)")
                     return HTTPResponse(
                         status: 200,
                         headers: [("Content-Type", "text/html; charset=utf-8")],
@@ -33,7 +34,7 @@ public enum VoucherRoutes {
                 writer.key("verificationCode")
                 writer.string(code)
                 writer.key("verifyUrl")
-                writer.string("/verify/\(number)?code=\(code)")
+                writer.string("\(base)/verify/\(number)?code=\(code)")
                 writer.key("content")
                 writer.json(String(decoding: content.jsonBytes, as: UTF8.self))
                 writer.endObject()

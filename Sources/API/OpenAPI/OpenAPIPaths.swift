@@ -197,8 +197,10 @@ extension OpenAPI {
                     id: "createOperator",
                     tag: "admin",
                     summary: "新增经办人员 / Create an operator",
-                    description: description + " The one-time password is shown this once.",
-                    access: .session,
+                    description: description
+                        + " The one-time password is shown this once: a retry with the same Idempotency-Key is"
+                        + " refused (409) rather than shown it again.",
+                    access: .business(idempotent: true),
                     requestBody: Body.json("NewOperator"),
                     responses: [201: Reply.json("NewOperatorResult", "Created.")],
                     errors: [400, 403, 409, 422]
@@ -210,7 +212,7 @@ extension OpenAPI {
                     tag: "admin",
                     summary: "新增经办机构 / Create an office",
                     description: description + " The new office is below `parentId`.",
-                    access: .session,
+                    access: .business(idempotent: true),
                     requestBody: Body.json("NewOffice"),
                     responses: [201: Reply.json("Created", "Created.")],
                     errors: [400, 403, 409, 422]
@@ -222,7 +224,7 @@ extension OpenAPI {
                     tag: "admin",
                     summary: "分配角色 / Assign a role",
                     description: description + " Incompatible roles (maker and checker) are a 409.",
-                    access: .session,
+                    access: .business(idempotent: true),
                     parameters: [operatorID],
                     requestBody: Body.json("RoleAssignment"),
                     responses: [201: Reply.empty("Assigned.")],
@@ -235,7 +237,7 @@ extension OpenAPI {
                     tag: "admin",
                     summary: "撤销角色 / Revoke a role",
                     description: description,
-                    access: .session,
+                    access: .business(idempotent: false),
                     parameters: [operatorID, Parameter.path("role", Schema.ref("Role"), "The role.")],
                     responses: [204: Reply.empty("Revoked.")],
                     errors: [403, 404]
@@ -247,7 +249,7 @@ extension OpenAPI {
                     tag: "admin",
                     summary: "停用经办人员 / Disable an operator",
                     description: description + " Administrators cannot disable themselves (409).",
-                    access: .session,
+                    access: .business(idempotent: true),
                     parameters: [operatorID],
                     responses: [204: Reply.empty("Disabled.")],
                     errors: [403, 404, 409]
@@ -259,7 +261,7 @@ extension OpenAPI {
                     tag: "admin",
                     summary: "重置密码 / Reset an operator's password",
                     description: description + " A new one-time password, to be changed at the next log-in.",
-                    access: .session,
+                    access: .business(idempotent: true),
                     parameters: [operatorID],
                     responses: [200: Reply.json("OneTimePassword", "The new one-time password, shown this once.")],
                     errors: [403, 404]
@@ -271,7 +273,7 @@ extension OpenAPI {
                     tag: "admin",
                     summary: "重置动态口令 / Reset an operator's second factor",
                     description: description,
-                    access: .session,
+                    access: .business(idempotent: true),
                     parameters: [operatorID],
                     responses: [204: Reply.empty("Reset: the operator enrols again.")],
                     errors: [403, 404]
