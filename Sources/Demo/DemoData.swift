@@ -40,6 +40,8 @@ public struct DemoData {
         public var persons = 0
         public var enrolments = 0
         public var dues = 0
+        /// Applications waiting in the demo reviewer's queue.
+        public var applications = 0
         /// False when the database already held demo data and nothing was added.
         public var seeded = true
     }
@@ -82,6 +84,7 @@ public struct DemoData {
             summary.persons = try self.loadPersons(tx, serving)
             summary.enrolments = try self.loadEnrolments(tx)
             summary.dues = try self.loadHistory(tx)
+            summary.applications = try self.loadApplications(tx, office: offices.first { $0.level == "district" }!.id)
             try tx.execute(unsafeScript: "ANALYZE")
             return summary
         }
@@ -181,6 +184,69 @@ public struct DemoData {
                 [scheme, employer, personal, byClass]
             )
         }
+    }
+
+    // MARK: The review queue
+
+    /// A registration with an enrolment below the base floor, an employer's registration and a
+    /// change of phone number, made by the demo clerk and submitted: what the demo reviewer
+    /// finds waiting.
+    private func loadApplications(_ tx: PostgresConnection, office: Int64) throws -> Int {
+        let clerk = try tx.query("SELECT id FROM shebao.operator WHERE username = 'clerk'").single()
+            .decode(0, as: Int64.self)
+        let employer = try tx.query(
+            "SELECT id FROM shebao.employer WHERE office_id = $1 AND status = 'active' ORDER BY id LIMIT 1",
+            [office]
+        ).first?.decode(0, as: Int64.self)
+        let person = try tx.query(
+            "SELECT id, citizen_id FROM shebao.person WHERE office_id = $1 ORDER BY id LIMIT 1",
+            [office]
+        ).first.map { (id: try $0.decode(0, as: Int64.self), citizen: try $0.decode(1, as: String.self)) }
+        var applications: [(String, PostgresJSON, Int64?)] = []
+        // Beijing-born: no demo person (all Jiangsu) has this number.
+        if let citizen = CitizenID.complete(body: "11010519880808123") {
+            let registration = PersonRegistration(
+                name: "赵六",
+                citizenId: citizen,
+                gender: "male",
+                birthDate: "1988-08-08",
+                phone: "13700001111",
+                householdType: "urban",
+                bankCardNumber: "6222021234567894",
+                bankName: "中国工商银行",
+                enrolments: employer.map {
+                    [EnrolmentLine(schemeCode: "110", employerId: $0, startPeriod: 202612, declaredWageFen: 300_000)]
+                }
+            )
+            applications.append(("person_registration", try PostgresJSON(encoding: registration), nil))
+        }
+        let body = "91320102MA1DEM001"
+        if let check = CreditCode.checkCharacter(body: body) {
+            let registration = EmployerRegistration(
+                creditCode: body + String(check),
+                name: "南京示范科技有限公司",
+                industryCode: "I65",
+                riskClass: 1,
+                address: "南京市玄武区示范路 1 号",
+                contactPhone: "025-84000000"
+            )
+            applications.append(("employer_registration", try PostgresJSON(encoding: registration), nil))
+        }
+        if let person {
+            let change = PersonChange(citizenId: person.citizen, phone: "13900000000")
+            applications.append(("person_change", try PostgresJSON(encoding: change), person.id))
+        }
+        for (type, payload, person) in applications {
+            try tx.query(
+                """
+                INSERT INTO shebao.application (office_id, type, payload, person_id, maker_id, status, submitted_at)
+                VALUES ($1, $2, $3::jsonb, $4, $5, 'submitted', now())
+                """,
+                [office, type, payload, person, clerk]
+            )
+        }
+        self.progress("applications", applications.count, applications.count)
+        return applications.count
     }
 
     // MARK: Employers and persons

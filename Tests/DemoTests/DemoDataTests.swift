@@ -20,6 +20,7 @@ struct DemoDataTests {
         }
         #expect(summary.seeded)
         #expect(summary.offices == 40 && summary.persons == 600 && summary.operators == 7)
+        #expect(summary.applications == 3)
         #expect(stages.isSuperset(of: ["offices", "operators", "employers", "persons", "enrolments", "contributions"]))
         try database.withConnection { connection in
             // Offices: a province, 13 cities, districts and service points, in one tree.

@@ -173,6 +173,15 @@ struct BusinessTypesTests {
             "SELECT before IS NOT NULL FROM shebao.audit_event WHERE action = 'application.approve' ORDER BY id DESC LIMIT 1"
         ).single().decode(0, as: Bool.self)
         #expect(approved)
+        // The change is in the person's history.
+        let person = try office.scalar(
+            "SELECT id FROM shebao.person WHERE citizen_id = $1",
+            [BusinessFlowTests.citizen],
+            as: Int64.self
+        )
+        let record = try office.fixture.request("GET", "/api/v1/persons/\(person)", token: office.clerk)
+        let types = (record.object["applications"] as? [[String: Any]])?.compactMap { $0["type"] as? String }
+        #expect(types?.contains("person_change") == true, "\(record.text)")
 
         // Nothing to change is an error.
         let same = try office.fixture.request(

@@ -156,6 +156,7 @@ enum ApplicationChecks {
         func personChange(_ p: PersonChange, _ outcome: inout CheckOutcome) throws {
             guard !outcome.hasError(at: "citizenId") else { return }
             guard let person = try self.person(p.citizenId, field: "citizenId", &outcome) else { return }
+            outcome.personID = person.id
             let proposed: [(String, String?)] = [
                 ("name", p.name), ("phone", p.phone), ("address", p.address), ("householdType", p.householdType),
                 ("ssCardNumber", p.ssCardNumber), ("bankCardNumber", p.bankCardNumber), ("bankName", p.bankName),
