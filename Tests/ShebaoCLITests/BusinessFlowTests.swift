@@ -235,12 +235,16 @@ struct BusinessFlowTests {
         #expect(enrolments.first?["schemeCode"] as? String == "110")
         #expect((record.object["applications"] as? [[String: Any]])?.first?["voucherNumber"] as? String == number)
 
+        let opened = try fixture.request("GET", "/api/v1/applications/\(id)", token: reviewer)
+        #expect(opened.object["voucherNumber"] as? String == number)
+        #expect((opened.object["payload"] as? [String: Any])?["citizenId"] as? String == Self.citizen)
+
         let actions = try fixture.sql("SELECT action FROM shebao.audit_event ORDER BY id").map {
             try $0.decode(0, as: String.self)
         }
         for action in [
             "application.create", "application.update", "application.submit", "application.approve", "voucher.read",
-            "person.read",
+            "person.read", "application.read",
         ] {
             #expect(actions.contains(action), "no \(action) in \(actions)")
         }

@@ -63,6 +63,8 @@ public enum ApplicationRoutes {
         router.add(.get, "/api/v1/applications/:id") { request in
             try service.run(request, access: .personsAnd(Self.readers), action: "application.read") { call in
                 let record = try ApplicationRecord.load(try Self.id(request), on: call.connection)
+                // The payload holds the person's full details: opening it is audited like a record.
+                try call.audit("application.read", target: ("application", record.id), office: record.officeID)
                 return try Self.answer(record, call)
             }
         }
