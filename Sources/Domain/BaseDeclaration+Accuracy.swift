@@ -9,10 +9,17 @@ extension BaseDeclaration: AccuracyChecked {
         var normalised = self
         check.range(self.year, Self.years, "year")
         if self.lines.isEmpty { check.add("lines", .required) }
+        var firstLine: [String: Int] = [:]
         normalised.lines = self.lines.enumerated().map { index, line in
             var line = line
             (line.citizenId, _) = check.citizenID(line.citizenId, "lines[\(index)].citizenId")
             check.wage(line.declaredWageFen, "lines[\(index)].declaredWageFen")
+            // One base per person and year: a second line for the same person is a mistake.
+            if let first = firstLine[line.citizenId] {
+                check.add("lines[\(index)].citizenId", .citizenIDRepeated, ["line": "\(first + 1)"])
+            } else {
+                firstLine[line.citizenId] = index
+            }
             return line
         }
         return (normalised, check.issues)

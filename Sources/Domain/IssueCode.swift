@@ -58,6 +58,8 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable {
     case schemeUnknown = "scheme.unknown"
     /// The same scheme twice in one application. `scheme`.
     case schemeRepeated = "scheme.repeated"
+    /// The same person twice in one declaration. `line` (the first line's position, from 1).
+    case citizenIDRepeated = "citizen_id.repeated"
     /// Not a national industry classification code (a letter A–T and up to four digits).
     case industryCodeInvalid = "industry_code.invalid"
     /// Not a landline or mobile number (5–20 of digits, `+`, `-`).

@@ -9,6 +9,7 @@ struct IssueMessagesTests {
         .amountOutOfRange: ["max": "1000000.00"],
         .outOfRange: ["min": "1", "max": "8"],
         .citizenIDConverted: ["converted": "11010519491231002X"],
+        .citizenIDRepeated: ["line": "1"],
         .genderMismatch: ["derived": "male"],
         .birthDateMismatch: ["derived": "1990-03-07"],
         .bankCardLength: ["min": "16", "max": "19"],

@@ -380,6 +380,22 @@ struct BusinessFlowTests {
         #expect(own.object["citizenId"] as? String == Self.citizen)
         #expect(try fixture.request("GET", "/api/v1/persons/\(persons[1])", token: token).status == 404)
         #expect(try fixture.request("GET", "/api/v1/persons?name=%E6%9D%8E", token: token).status == 403)
+        // Their own applications, and nobody else's.
+        try fixture.addOperator("clerk-a", office: "320102", roles: ["clerk"])
+        let clerk = try fixture.login("clerk-a")
+        for citizen in [Self.citizen, "440305198511150040"] {
+            let created = try fixture.request(
+                "POST",
+                "/api/v1/applications",
+                json: ["type": "person_change", "payload": ["citizenId": citizen, "address": "南京市玄武区北京东路1号"]],
+                token: clerk
+            )
+            #expect(created.status == 201, "\(created.text)")
+        }
+        let list = try fixture.request("GET", "/api/v1/applications", token: token)
+        let items = try #require(list.object["items"] as? [[String: Any]], "\(list.text)")
+        #expect(items.count == 1)
+        #expect(items.first?["subjectIdMasked"] as? String == "110105********1239")
         let audited = try fixture.sql(
             "SELECT actor_kind FROM shebao.audit_event WHERE action = 'person.read' AND target_id = $1",
             ["\(persons[0])"]

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HTTPServer
 import Postgres
+import Store
 
 /// `GET /api/v1/applications`: the review queue and the application history, filtered by
 /// status, type, office, age and maker, a keyset page at a time. Persons see their own.
@@ -20,9 +21,10 @@ enum ApplicationQueue {
         let type = try Query.oneOf(request, "type", ApplicationType.allCases.map(\.rawValue))
         let oldestFirst = try Query.oneOf(request, "order", ["newest", "oldest"]) == "oldest"
         let mine = try Query.oneOf(request, "mine", ["true", "false"]) == "true"
-        let maker = mine ? try call.operatorID : nil
+        let isPerson = call.principal.kind == .person
+        let maker = mine && !isPerson ? try call.operatorID : nil
         let rows = try call.connection.query(
-            oldestFirst ? Self.oldest : Self.newest,
+            isPerson ? (oldestFirst ? Self.oldestOwn : Self.newestOwn) : (oldestFirst ? Self.oldest : Self.newest),
             [status, type, office, age, maker, cursor, limit + 1]
         )
         return try KeysetPage.answer(request, rows, limit: limit, path: "/api/v1/applications") { row, writer in
@@ -59,15 +61,20 @@ enum ApplicationQueue {
             ? Masking.citizenID(value) : Masking.creditCode(value)
     }
 
-    private static func statement(_ order: String, _ comparison: String) -> PreparedStatement {
-        PreparedStatement(
+    /// A page of applications, newest or oldest first. An insured person's reads no employer
+    /// (their role may not), and row-level security keeps them to their own.
+    private static func statement(_ order: String, _ comparison: String, forPerson: Bool = false) -> PreparedStatement {
+        let employer = forPerson ? "NULL::text" : "e.name"
+        let credit = forPerson ? "NULL::text" : "e.credit_code"
+        let join = forPerson ? "" : "LEFT JOIN shebao.employer e ON e.id = a.employer_id "
+        return PreparedStatement(
             """
             SELECT a.id, a.type, a.status, a.office_id, a.maker_id, a.version, a.created_at, a.submitted_at, \
-            coalesce(a.payload->>'name', e.name, p.name) AS subject_name, \
-            coalesce(a.payload->>'citizenId', a.payload->>'creditCode', p.citizen_id, e.credit_code) AS subject_id \
+            coalesce(a.payload->>'name', \(employer), p.name) AS subject_name, \
+            coalesce(a.payload->>'citizenId', a.payload->>'creditCode', p.citizen_id, \(credit)) AS subject_id \
             FROM shebao.application a \
             LEFT JOIN shebao.person p ON p.id = a.person_id \
-            LEFT JOIN shebao.employer e ON e.id = a.employer_id \
+            \(join)\
             WHERE ($1::text IS NULL OR a.status = $1) AND ($2::text IS NULL OR a.type = $2) \
             AND ($3::bigint IS NULL OR a.office_id = $3) \
             AND ($4::integer IS NULL OR coalesce(a.submitted_at, a.created_at) <= now() - make_interval(days => $4)) \
@@ -79,6 +86,8 @@ enum ApplicationQueue {
 
     static let newest = Self.statement("DESC", "<")
     static let oldest = Self.statement("ASC", ">")
+    static let newestOwn = Self.statement("DESC", "<", forPerson: true)
+    static let oldestOwn = Self.statement("ASC", ">", forPerson: true)
 }
 
 /// Query parameters, checked: a bad one is a 400 naming it.

@@ -215,7 +215,7 @@ public enum ApplicationRoutes {
         }
 
         router.add(.get, "/api/v1/applications") { request in
-            try service.run(request, access: .operators(Self.readers), action: "application.list") { call in
+            try service.run(request, access: .personsAnd(Self.readers), action: "application.list") { call in
                 try ApplicationQueue.list(request, call)
             }
         }

@@ -325,7 +325,7 @@ extension OpenAPI {
                     summary: "业务申请列表 / List applications",
                     description: """
                         The review queue and the history, filtered, a keyset page at a time; identities masked. \
-                        Roles: clerk, reviewer, office_manager.
+                        Roles: clerk, reviewer, office_manager; an insured person gets their own applications.
                         """,
                     access: .business(idempotent: false),
                     parameters: [
