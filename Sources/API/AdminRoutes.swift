@@ -221,11 +221,7 @@ public enum AdminRoutes {
     }
 
     private static func operatorID(_ request: HTTPRequest) throws -> Int64 {
-        guard let text = request.parameters["id"], let id = Int64(text), id > 0,
-            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        else {
-            throw HTTPError(404, "no such operator", zh: "未找到该经办人员")
-        }
+        guard let id = request.idParameter else { throw HTTPError(404, "no such operator", zh: "未找到该经办人员") }
         return id
     }
 

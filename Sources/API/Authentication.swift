@@ -575,13 +575,37 @@ public final class Authenticator: Sendable {
         office: Int64? = nil,
         after: [String: String]? = nil
     ) throws {
-        let details = try after.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        try Self.record(
+            on: connection,
+            principal,
+            request,
+            action: action,
+            outcome: outcome,
+            target: target,
+            office: office,
+            after: try after.map(PostgresJSON.init(encoding:))
+        )
+    }
+
+    /// The one way an audit event is written for a request: ``audit(on:_:_:action:outcome:target:office:after:)``
+    /// and the business routes' ``BusinessCall/audit(_:target:office:before:after:)`` come here.
+    static func record(
+        on connection: PostgresConnection,
+        _ principal: SessionPrincipal,
+        _ request: HTTPRequest,
+        action: String,
+        outcome: String,
+        target: (type: String, id: Int64)?,
+        office: Int64?,
+        before: PostgresJSON? = nil,
+        after: PostgresJSON?
+    ) throws {
         try connection.query(
             Self.recordAudit,
             [
                 office ?? principal.officeID, principal.kind.rawValue, principal.operatorID ?? principal.personID,
                 action, target?.type, target.map { "\($0.id)" }, request.requestID, request.remoteAddress, outcome,
-                details,
+                before, after,
             ]
         )
     }
@@ -589,7 +613,7 @@ public final class Authenticator: Sendable {
     static let recordAudit = PreparedStatement(
         """
         INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, request_id, \
-        client_address, outcome, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10::jsonb)
+        client_address, outcome, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10::jsonb, $11::jsonb)
         """
     )
     static let currentHash = PreparedStatement("SELECT password_hash FROM shebao.operator WHERE id = $1")

@@ -35,7 +35,7 @@ public enum VoucherCode {
     public static func verify(_ code: String, number: String, content: VoucherContent, key: [UInt8]) -> Bool {
         let given = Self.normalised(code)
         let expected = Array(Self.compute(number: number, content: content, key: key).utf8)
-        return HMACSHA256.constantTimeEquals(given, expected)
+        return ConstantTime.equal(given, expected)
     }
 
     /// `code` upper-cased (ASCII only), without whitespace (an ideographic space from a Chinese

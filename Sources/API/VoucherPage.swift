@@ -195,42 +195,15 @@ public enum VoucherPage {
             guard let minutes, minutes < 60 else { return iso }
             offset = sign * (hours * 60 + minutes)
         }
-        guard index == bytes.count,
-            Self.civil(days: Self.days(year: year, month: month, day: day)) == (year, month, day)
+        // Years 1 and 9999 stay as given: moving them to Beijing time could leave CalendarDate's range.
+        guard index == bytes.count, (2...9998).contains(year),
+            let date = CalendarDate(year: year, month: month, day: day)
         else { return iso }
-        var (days, minutes) =
-            (Self.days(year: year, month: month, day: day) * 1440 + hour * 60 + minute - offset
-            + beijing).quotientAndRemainder(dividingBy: 1440)
-        if minutes < 0 {
-            days -= 1
-            minutes += 1440
-        }
-        let date = Self.civil(days: days)
+        let minutes = date.daysSinceEpoch * 1440 + hour * 60 + minute - offset
+        let local = CalendarDate(secondsSinceEpoch: Int64(minutes) * 60, utcOffsetSeconds: beijing * 60)
+        let minuteOfDay = ((minutes + beijing) % 1440 + 1440) % 1440
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-        return "\(date.year)年\(two(date.month))月\(two(date.day))日 \(two(minutes / 60)):\(two(minutes % 60))"
-    }
-
-    // Days since 1970-01-01 of a proleptic Gregorian date, and back: H. Hinnant's
-    // `days_from_civil` and `civil_from_days` (https://howardhinnant.github.io/date_algorithms.html).
-    private static func days(year: Int, month: Int, day: Int) -> Int {
-        let year = month <= 2 ? year - 1 : year
-        let era = (year >= 0 ? year : year - 399) / 400
-        let yearOfEra = year - era * 400
-        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        return "\(local.year)年\(two(local.month))月\(two(local.day))日 \(two(minuteOfDay / 60)):\(two(minuteOfDay % 60))"
     }
 
     /// `text` safe in HTML content and in quoted attribute values: `&`, `<`, `>`, `"` and `'` as

@@ -11,18 +11,6 @@ public enum HMACSHA256 {
     public static func authenticate(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
         OneShotHMAC.authenticate(message, key: key, digest: EVP_sha256(), length: 32)
     }
-
-    /// Whether `a` and `b` hold the same bytes, in a time that depends on their lengths only,
-    /// never on where they first differ: how a MAC given by a client is compared with the
-    /// expected one.
-    /// - Returns: true when both have the same length and the same bytes.
-    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        guard !a.isEmpty else { return true }
-        return a.withUnsafeBytes { left in
-            b.withUnsafeBytes { right in CRYPTO_memcmp(left.baseAddress, right.baseAddress, left.count) == 0 }
-        }
-    }
 }
 
 /// One-shot HMAC through OpenSSL, for a digest of a known length.

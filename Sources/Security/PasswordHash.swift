@@ -142,6 +142,7 @@ public enum Random {
 public enum ConstantTime {
     public static func equal(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
+        guard !a.isEmpty else { return true }
         return a.withUnsafeBytes { left in
             b.withUnsafeBytes { right in CRYPTO_memcmp(left.baseAddress, right.baseAddress, left.count) == 0 }
         }

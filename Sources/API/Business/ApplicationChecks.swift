@@ -71,6 +71,8 @@ struct Effects: Codable, Sendable, Hashable {
 struct CheckOutcome: Sendable {
     var payload: TypedPayload
     var issues: [ValidationIssue]
+    /// The office the checks ran for (the application's).
+    var office: OfficeInfo
     var effects = Effects()
     /// The person and employer the application concerns, once they exist.
     var personID: Int64?
@@ -102,7 +104,7 @@ enum ApplicationChecks {
         on connection: PostgresConnection
     ) throws -> CheckOutcome {
         let (normalised, accuracy) = payload.accuracyChecked(today: today)
-        var outcome = CheckOutcome(payload: normalised, issues: accuracy)
+        var outcome = CheckOutcome(payload: normalised, issues: accuracy, office: office)
         let context = Context(office: office, today: today, connection: connection)
         switch normalised {
         case .personRegistration(let p): try context.personRegistration(p, &outcome)
@@ -123,11 +125,8 @@ enum ApplicationChecks {
     struct PersonRow: Sendable {
         var id: Int64
         var officeID: Int64
-        var citizenID: String
-        var name: String
         var gender: Gender
         var birthDate: CalendarDate
-        var phone: String?
         var fields: [String: String?]
     }
 
@@ -432,11 +431,8 @@ enum ApplicationChecks {
             return PersonRow(
                 id: try row.decode("id", as: Int64.self),
                 officeID: try row.decode("office_id", as: Int64.self),
-                citizenID: try row.decode("citizen_id", as: String.self),
-                name: try row.decode("name", as: String.self),
                 gender: gender,
                 birthDate: birthDate,
-                phone: try row.decode("phone", as: String?.self),
                 fields: fields
             )
         }
@@ -503,7 +499,7 @@ enum ApplicationChecks {
         )
         static let findPerson = PreparedStatement(
             """
-            SELECT id, office_id, citizen_id, name, gender, birth_date::text, phone, address, household_type, \
+            SELECT id, office_id, name, gender, birth_date::text, phone, address, household_type, \
             ss_card_number, bank_card_number, bank_name FROM shebao.person WHERE id_type = 'citizen' AND citizen_id = $1
             """
         )

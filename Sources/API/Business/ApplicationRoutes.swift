@@ -121,7 +121,6 @@ public enum ApplicationRoutes {
                     throw BusinessError.invalid(outcome.issues)
                 }
                 let checker = try call.operatorID
-                let office = try OfficeInfo.load(record.officeID, on: call.connection)
                 let subject = try ApplicationApproval.apply(outcome, record, on: call.connection)
                 try call.connection.query(
                     Self.decide,
@@ -134,7 +133,6 @@ public enum ApplicationRoutes {
                     record,
                     subject,
                     outcome,
-                    office: office,
                     checkerID: checker,
                     on: call.connection
                 )
@@ -240,12 +238,7 @@ public enum ApplicationRoutes {
     }
 
     static func id(_ request: HTTPRequest) throws -> Int64 {
-        guard let text = request.parameters["id"], let id = Int64(text), id > 0,
-            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        else {
-            throw BusinessError.notFound("该业务申请", "application")
-        }
-        return id
+        try RegistryRoutes.id(request, "该业务申请", "application")
     }
 
     /// The application, locked, after its `If-Match` (412 when stale; 428 when required and

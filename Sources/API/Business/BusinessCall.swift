@@ -58,25 +58,21 @@ public final class BusinessCall {
             self.isAudited = true
             return
         }
-        try self.connection.query(
-            Self.recordAudit,
-            [
-                office ?? self.principal.officeID, self.principal.kind.rawValue,
-                self.principal.operatorID ?? self.principal.personID, action, target?.type,
-                target.map { "\($0.id)" }, self.request.requestID, self.request.remoteAddress, before, after,
-            ]
+        try Authenticator.record(
+            on: self.connection,
+            self.principal,
+            self.request,
+            action: action,
+            outcome: "success",
+            target: target,
+            office: office,
+            before: before,
+            after: after
         )
         self.isAudited = true
     }
 
     static let recordPersonEvent = PreparedStatement("SELECT shebao.record_person_event($1, $2, $3, $4, $5::inet)")
-    static let recordAudit = PreparedStatement(
-        """
-        INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, request_id, \
-        client_address, outcome, before, after) \
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, 'success', $9::jsonb, $10::jsonb)
-        """
-    )
 }
 
 /// Runs business routes: the session and its scope, the role check, the language, the

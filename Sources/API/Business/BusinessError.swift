@@ -1,4 +1,5 @@
 public import Domain
+import HTTP1
 public import HTTPServer
 
 /// An error of the business routes, in both languages: rendered as RFC 9457
@@ -100,26 +101,26 @@ enum IssueJSON {
     }
 }
 
-/// Status texts in both languages, for the `title` of problem documents.
+/// Status texts in both languages, for the `title` of problem documents: the Chinese here, the
+/// English the reason phrase of the status line.
 public enum StatusText {
     public static func text(_ status: Int, _ language: Language) -> String {
-        let texts: (String, String)
+        guard language == .zh else { return HTTPResponseWriter.reasonPhrase(status) }
         switch status {
-        case 400: texts = ("请求格式错误", "Bad Request")
-        case 401: texts = ("未登录或会话已失效", "Unauthorized")
-        case 403: texts = ("无权办理此项业务", "Forbidden")
-        case 404: texts = ("未找到", "Not Found")
-        case 405: texts = ("不支持此请求方法", "Method Not Allowed")
-        case 409: texts = ("与当前状态冲突", "Conflict")
-        case 412: texts = ("数据已被他人修改，请刷新后重试", "Precondition Failed")
-        case 413: texts = ("文件过大", "Content Too Large")
-        case 415: texts = ("不支持的文件类型", "Unsupported Media Type")
-        case 422: texts = ("数据校验未通过", "Unprocessable Content")
-        case 428: texts = ("缺少版本条件（If-Match）", "Precondition Required")
-        case 429: texts = ("请求过于频繁", "Too Many Requests")
-        case 503: texts = ("服务暂不可用", "Service Unavailable")
-        default: texts = status >= 500 ? ("系统内部错误", "Internal Server Error") : ("请求无法处理", "Request Failed")
+        case 400: return "请求格式错误"
+        case 401: return "未登录或会话已失效"
+        case 403: return "无权办理此项业务"
+        case 404: return "未找到"
+        case 405: return "不支持此请求方法"
+        case 409: return "与当前状态冲突"
+        case 412: return "数据已被他人修改，请刷新后重试"
+        case 413: return "文件过大"
+        case 415: return "不支持的文件类型"
+        case 422: return "数据校验未通过"
+        case 428: return "缺少版本条件（If-Match）"
+        case 429: return "请求过于频繁"
+        case 503: return "服务暂不可用"
+        default: return status >= 500 ? "系统内部错误" : "请求无法处理"
         }
-        return language == .en ? texts.1 : texts.0
     }
 }

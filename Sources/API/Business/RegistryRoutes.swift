@@ -116,22 +116,14 @@ public enum RegistryRoutes {
     // MARK: Persons
 
     static func searchPersons(_ request: HTTPRequest, _ call: BusinessCall) throws -> HTTPResponse {
-        let limit = try Query.integer(request, "limit", default: 20, range: 1...100)
-        let cursor = try Query.optionalInteger(request, "cursor", range: 1...Int.max)
-        let citizen = request.query("citizenId").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-        let name = request.query("name").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard citizen?.isEmpty == false || name?.isEmpty == false else {
-            throw BusinessError(
-                400,
-                zh: "请按公民身份号码（citizenId）或姓名（name）查询",
-                en: "search by citizenId or name"
-            )
-        }
-        let rows = try call.connection.query(
+        try Self.search(
+            request,
+            call,
             Self.personSearch,
-            [citizen, name.map(Self.likePattern), cursor, limit + 1]
-        )
-        return try KeysetPage.answer(request, rows, limit: limit, path: "/api/v1/persons") { row, writer in
+            identifier: "citizenId",
+            hint: ("请按公民身份号码（citizenId）或姓名（name）查询", "search by citizenId or name"),
+            path: "/api/v1/persons"
+        ) { row, writer in
             writer.key("name")
             writer.string(try row.decode("name", as: String.self))
             writer.key("citizenIdMasked")
@@ -229,22 +221,14 @@ public enum RegistryRoutes {
     // MARK: Employers
 
     static func searchEmployers(_ request: HTTPRequest, _ call: BusinessCall) throws -> HTTPResponse {
-        let limit = try Query.integer(request, "limit", default: 20, range: 1...100)
-        let cursor = try Query.optionalInteger(request, "cursor", range: 1...Int.max)
-        let code = request.query("creditCode").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-        let name = request.query("name").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard code?.isEmpty == false || name?.isEmpty == false else {
-            throw BusinessError(
-                400,
-                zh: "请按统一社会信用代码（creditCode）或单位名称（name）查询",
-                en: "search by creditCode or name"
-            )
-        }
-        let rows = try call.connection.query(
+        try Self.search(
+            request,
+            call,
             Self.employerSearch,
-            [code, name.map(Self.likePattern), cursor, limit + 1]
-        )
-        return try KeysetPage.answer(request, rows, limit: limit, path: "/api/v1/employers") { row, writer in
+            identifier: "creditCode",
+            hint: ("请按统一社会信用代码（creditCode）或单位名称（name）查询", "search by creditCode or name"),
+            path: "/api/v1/employers"
+        ) { row, writer in
             try writer.columns(row, ["creditCode": "credit_code", "name": "name", "status": "status"])
             writer.key("contactPhoneMasked")
             writer.optional(
@@ -253,6 +237,28 @@ public enum RegistryRoutes {
             writer.key("officeId")
             writer.number(try row.decode("office_id", as: Int64.self))
         }
+    }
+
+    /// A registry search by an identifier (exact, upper-cased) or a name (anywhere in it), a
+    /// keyset page at a time; 400 with `hint` when neither is given.
+    static func search(
+        _ request: HTTPRequest,
+        _ call: BusinessCall,
+        _ statement: PreparedStatement,
+        identifier: String,
+        hint: (zh: String, en: String),
+        path: String,
+        _ item: (PostgresRow, inout JSONWriter) throws -> Void
+    ) throws -> HTTPResponse {
+        let limit = try Query.integer(request, "limit", default: 20, range: 1...100)
+        let cursor = try Query.optionalInteger(request, "cursor", range: 1...Int.max)
+        let key = request.query(identifier).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        let name = request.query("name").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard key?.isEmpty == false || name?.isEmpty == false else {
+            throw BusinessError(400, zh: hint.zh, en: hint.en)
+        }
+        let rows = try call.connection.query(statement, [key, name.map(Self.likePattern), cursor, limit + 1])
+        return try KeysetPage.answer(request, rows, limit: limit, path: path, item)
     }
 
     // MARK: Documents
@@ -330,12 +336,9 @@ public enum RegistryRoutes {
 
     // MARK: Helpers
 
+    /// The route's `:id`, or 404 naming the kind of record (`zh`, `en`).
     static func id(_ request: HTTPRequest, _ zh: String, _ en: String) throws -> Int64 {
-        guard let text = request.parameters["id"], let id = Int64(text), id > 0,
-            text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
-        else {
-            throw BusinessError.notFound(zh, en)
-        }
+        guard let id = request.idParameter else { throw BusinessError.notFound(zh, en) }
         return id
     }
 

@@ -15,20 +15,6 @@ enum TypedPayload: Sendable, Hashable {
     case transferOut(TransferOut)
     case transferIn(TransferIn)
 
-    var type: ApplicationType {
-        switch self {
-        case .personRegistration: .personRegistration
-        case .personChange: .personChange
-        case .employerRegistration: .employerRegistration
-        case .enrolment: .enrolment
-        case .newbornEnrolment: .newbornEnrolment
-        case .enrolmentEnd: .enrolmentEnd
-        case .baseDeclaration: .baseDeclaration
-        case .transferOut: .transferOut
-        case .transferIn: .transferIn
-        }
-    }
-
     private struct Head: Decodable {
         var type: String?
     }

@@ -10,10 +10,10 @@ enum VoucherIssuance {
         _ record: ApplicationRecord,
         _ subject: ApplicationApproval.Subject,
         _ outcome: CheckOutcome,
-        office: OfficeInfo,
         checkerID: Int64,
         on connection: PostgresConnection
     ) throws -> String {
+        let office = outcome.office
         let number = try connection.query(Self.nextNumber, [office.id]).single().decode(0, as: String.self)
         let key = try connection.query(Self.signingKey).single().decode(0, as: PostgresBytes.self).bytes
         let maker = try Self.operatorName(record.makerID, on: connection)
