@@ -246,9 +246,9 @@ public final class PipelinedConnection {
             }
             name = "shebao_p\(self.nextStatementNumber)"
             self.nextStatementNumber += 1
-            let sent = query.binds.withCArrays { types, _, _, _ in
-                PQsendPrepare(handle, name, query.statement.sql, query.binds.count, types)
-            }
+            // Typed by the statement's text, not by this call's values (see
+            // `PostgresConnection.executePrepared`).
+            let sent = PQsendPrepare(handle, name, query.statement.sql, query.binds.count, nil)
             guard sent == 1 else { return false }
             self.statementNames[id] = name
             self.expected.append(.prepare(statementID: id))

@@ -271,9 +271,11 @@ public final class PostgresConnection: PoolableConnection, @unchecked Sendable {
             }
             name = "shebao_\(self.nextStatementNumber)"
             self.nextStatementNumber += 1
-            let prepared = buffer.withCArrays { types, _, _, _ in
-                PQprepare(handle, name, statement.sql, buffer.count, types)
-            }
+            // No parameter types: the server infers each from the statement (its casts and
+            // context), as a statement prepared once must be typed by its text, not by the values
+            // of the call that happened to prepare it (an `Int` there once typed `$4` bigint in
+            // `make_interval(days => $4)`, which has no such function: 42883 on later calls).
+            let prepared = PQprepare(handle, name, statement.sql, buffer.count, nil)
             _ = try self.check(prepared)
             self.statementNames[statement.id] = name
         }
