@@ -181,7 +181,9 @@ public struct RequestTarget: Sendable, Equatable {
         let decoded = Array(bytes).withUnsafeBytes { buffer in
             URIGrammar.percentDecoded(buffer, 0..<buffer.count, plusIsSpace: true)
         }
-        guard let decoded, !decoded.contains(0) else { return nil }
-        return String(validating: decoded, as: UTF8.self)
+        // A NUL or bytes that are not UTF-8 are kept (as U+0000, or U+FFFD for each bad sequence)
+        // rather than dropping the item: the application refuses such a value by name, where a
+        // dropped item would silently widen a search to everything.
+        return decoded.map { String(decoding: $0, as: UTF8.self) }
     }
 }
