@@ -1,6 +1,6 @@
 import Foundation
 import HTTP1
-public import HTTPServer
+import HTTPServer
 import Postgres
 import Security
 import Store
@@ -33,16 +33,52 @@ public enum AdminRoutes {
 
     static let administrators: Access = .operators(["administrator"])
 
-    public static func register(on router: inout Router, service: BusinessService) {
+    /// An administration operation: for administrators, idempotent with an `Idempotency-Key`
+    /// unless `idempotent` is false.
+    static func operation(
+        _ method: HTTPMethod,
+        _ path: String,
+        id: String,
+        summary: String,
+        description: String,
+        parameters: [OpenAPI.Parameter] = [],
+        body: String? = nil,
+        responses: [Int: OpenAPI.JSONValue],
+        idempotent: Bool = true
+    ) -> OpenAPI.Operation {
+        OpenAPI.Operation(
+            method: method,
+            path: path,
+            id: id,
+            tag: "admin",
+            summary: summary,
+            description: "Within the administrator's offices; audited. " + description,
+            access: .business(Self.administrators, idempotent: idempotent),
+            parameters: parameters,
+            requestBody: body.map { .json($0) },
+            responses: responses,
+            maxBodyBytes: body == nil ? nil : 4096
+        )
+    }
+
+    public static func register(on api: inout APIRouter, service: BusinessService) {
         let authenticator = service.authenticator
-        router.addLocalized(.post, "/api/v1/admin/operators") { request in
-            let body = try JSONBody.decode(NewOperator.self, from: request.body, maxBytes: 4096)
-            guard body.username.wholeMatch(of: /[a-z0-9][a-z0-9._-]{2,39}/) != nil else {
-                throw Self.invalid("username", "3–40 of a-z, 0-9, '.', '_', '-', starting with a letter or digit")
-            }
-            guard (1...100).contains(body.displayName.count) else {
-                throw Self.invalid("displayName", "1–100 characters")
-            }
+        let operatorID = OpenAPI.Parameter.id("The operator.")
+        api.add(
+            Self.operation(
+                .post,
+                "/api/v1/admin/operators",
+                id: "createOperator",
+                summary: "新增经办人员 / Create an operator",
+                description: """
+                    The one-time password is shown this once: a retry with the same Idempotency-Key is refused \
+                    (409) rather than shown it again.
+                    """,
+                body: "NewOperator",
+                responses: [201: OpenAPI.Reply.json("NewOperatorResult", "Created.")]
+            )
+        ) { request, input in
+            let body = try input.body(NewOperator.self)
             // Hashed before the transaction: no connection is held through scrypt.
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
@@ -74,17 +110,18 @@ public enum AdminRoutes {
             }
         }
 
-        router.addLocalized(.post, "/api/v1/admin/offices") { request in
-            let body = try JSONBody.decode(NewOffice.self, from: request.body, maxBytes: 2048)
-            guard body.code.wholeMatch(of: /[1-9][0-9]{5}([0-9]{3})?/) != nil else {
-                throw Self.invalid("code", "a six-digit region code (GB/T 2260), or nine digits for a service point")
-            }
-            guard ["city", "district", "service_point"].contains(body.level) else {
-                throw Self.invalid("level", "city, district or service_point (the province is the root)")
-            }
-            guard (1...100).contains(body.name.count) else {
-                throw Self.invalid("name", "1–100 characters")
-            }
+        api.add(
+            Self.operation(
+                .post,
+                "/api/v1/admin/offices",
+                id: "createOffice",
+                summary: "新增经办机构 / Create an office",
+                description: "The new office is below `parentId`.",
+                body: "NewOffice",
+                responses: [201: OpenAPI.Reply.json("Created", "Created.")]
+            )
+        ) { request, input in
+            let body = try input.body(NewOffice.self)
             return try Self.administer(request, service, "office.create") { call in
                 let id = try call.connection.query(
                     """
@@ -109,9 +146,20 @@ public enum AdminRoutes {
             }
         }
 
-        router.addLocalized(.post, "/api/v1/admin/operators/:id/roles") { request in
-            let id = try Self.operatorID(request)
-            let body = try JSONBody.decode(RoleBody.self, from: request.body, maxBytes: 1024)
+        api.add(
+            Self.operation(
+                .post,
+                "/api/v1/admin/operators/{id}/roles",
+                id: "assignRole",
+                summary: "分配角色 / Assign a role",
+                description: "Incompatible roles (maker and checker) are a 409.",
+                parameters: [operatorID],
+                body: "RoleAssignment",
+                responses: [201: OpenAPI.Reply.empty("Assigned.")]
+            )
+        ) { request, input in
+            let id = input.integer(required: "id")
+            let body = try input.body(RoleBody.self)
             return try Self.administer(request, service, "operator.role_assign") { call in
                 let office = try Self.office(of: id, on: call.connection)
                 try OperatorAdministration.assign(body.role, to: id, office: office, on: call.connection)
@@ -125,9 +173,20 @@ public enum AdminRoutes {
             }
         }
 
-        router.addLocalized(.delete, "/api/v1/admin/operators/:id/roles/:role") { request in
-            let id = try Self.operatorID(request)
-            let role = request.parameters["role"] ?? ""
+        api.add(
+            Self.operation(
+                .delete,
+                "/api/v1/admin/operators/{id}/roles/{role}",
+                id: "revokeRole",
+                summary: "撤销角色 / Revoke a role",
+                description: "404 when the operator does not hold the role.",
+                parameters: [operatorID, .path("role", OpenAPI.Schema.ref("Role"), "The role.")],
+                responses: [204: OpenAPI.Reply.empty("Revoked.")],
+                idempotent: false
+            )
+        ) { request, input in
+            let id = input.integer(required: "id")
+            let role = input.string("role") ?? ""
             return try Self.administer(request, service, "operator.role_revoke") { call in
                 let office = try Self.office(of: id, on: call.connection)
                 guard try OperatorAdministration.revoke(role, from: id, on: call.connection) else {
@@ -143,8 +202,18 @@ public enum AdminRoutes {
             }
         }
 
-        router.addLocalized(.post, "/api/v1/admin/operators/:id/disable") { request in
-            let id = try Self.operatorID(request)
+        api.add(
+            Self.operation(
+                .post,
+                "/api/v1/admin/operators/{id}/disable",
+                id: "disableOperator",
+                summary: "停用经办人员 / Disable an operator",
+                description: "Administrators cannot disable themselves (409).",
+                parameters: [operatorID],
+                responses: [204: OpenAPI.Reply.empty("Disabled.")]
+            )
+        ) { request, input in
+            let id = input.integer(required: "id")
             return try Self.administer(request, service, "operator.disable") { call in
                 guard id != call.principal.operatorID else {
                     throw HTTPError(409, "administrators cannot disable themselves", zh: "管理员不能停用自己的账号")
@@ -156,8 +225,21 @@ public enum AdminRoutes {
             }
         }
 
-        router.addLocalized(.post, "/api/v1/admin/operators/:id/reset-password") { request in
-            let id = try Self.operatorID(request)
+        api.add(
+            Self.operation(
+                .post,
+                "/api/v1/admin/operators/{id}/reset-password",
+                id: "resetOperatorPassword",
+                summary: "重置密码 / Reset an operator's password",
+                description: """
+                    A new one-time password, to be changed at the next log-in; shown this once (a retry with the \
+                    same Idempotency-Key is refused with 409).
+                    """,
+                parameters: [operatorID],
+                responses: [200: OpenAPI.Reply.json("OneTimePassword", "The new one-time password, shown this once.")]
+            )
+        ) { request, input in
+            let id = input.integer(required: "id")
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
             return try Self.administer(request, service, "operator.password_reset", keepsAnswer: false) { call in
@@ -173,8 +255,18 @@ public enum AdminRoutes {
             }
         }
 
-        router.addLocalized(.post, "/api/v1/admin/operators/:id/reset-totp") { request in
-            let id = try Self.operatorID(request)
+        api.add(
+            Self.operation(
+                .post,
+                "/api/v1/admin/operators/{id}/reset-totp",
+                id: "resetOperatorSecondFactor",
+                summary: "重置动态口令 / Reset an operator's second factor",
+                description: "The operator enrols a second factor again at the next log-in.",
+                parameters: [operatorID],
+                responses: [204: OpenAPI.Reply.empty("Reset: the operator enrols again.")]
+            )
+        ) { request, input in
+            let id = input.integer(required: "id")
             return try Self.administer(request, service, "operator.totp_reset") { call in
                 let office = try Self.office(of: id, on: call.connection)
                 try OperatorAdministration.resetSecondFactor(id, on: call.connection)
@@ -220,11 +312,6 @@ public enum AdminRoutes {
         }
     }
 
-    private static func operatorID(_ request: HTTPRequest) throws -> Int64 {
-        guard let id = request.idParameter else { throw HTTPError(404, "no such operator", zh: "未找到该经办人员") }
-        return id
-    }
-
     /// The operator's office; 404 when the operator is not in the administrator's offices.
     private static func office(of id: Int64, on connection: PostgresConnection) throws -> Int64 {
         guard
@@ -236,7 +323,4 @@ public enum AdminRoutes {
         return try row.decode(0, as: Int64.self)
     }
 
-    private static func invalid(_ field: String, _ message: String) -> HTTPError {
-        HTTPError(422, "\(field): \(message)", zh: "字段 \(field) 不符合要求：\(message)")
-    }
 }

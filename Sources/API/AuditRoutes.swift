@@ -1,18 +1,37 @@
 import Foundation
 import HTTP1
-public import HTTPServer
+import HTTPServer
 import Postgres
 
 /// `GET /api/v1/audit`: the audit log of the auditor's offices, newest first, a page at a time.
 public enum AuditRoutes {
-    public static func register(on router: inout Router, authenticator: Authenticator) {
-        router.addLocalized(.get, "/api/v1/audit") { request in
-            let limit = try Self.integer(request, "limit", default: 50, range: 1...200)
-            let before = try request.query("before").map { _ in try Self.integer(request, "before", range: 1...Int.max)
-            }
-            let actor = try request.query("actorId").map { _ in try Self.integer(request, "actorId", range: 1...Int.max)
-            }
-            let action = request.query("action")
+    static let operation = OpenAPI.Operation(
+        method: .get,
+        path: "/api/v1/audit",
+        id: "listAuditEvents",
+        tag: "audit",
+        summary: "审计日志 / Audit log",
+        description: "The audit events of the auditor's offices, newest first. Role: auditor.",
+        access: .session,
+        parameters: [
+            .limit(default: 50, maximum: 200),
+            .query("before", OpenAPI.Schema.id(), "Events older than this ID (from `next`)."),
+            .query("actorId", OpenAPI.Schema.id(), "Only this actor's events."),
+            .query(
+                "action",
+                OpenAPI.Schema.string(maxLength: 100, example: "application.approve"),
+                "Only this action."
+            ),
+        ],
+        responses: [200: OpenAPI.Reply.json("AuditEventList", "A page of events.")]
+    )
+
+    public static func register(on api: inout APIRouter, authenticator: Authenticator) {
+        api.add(Self.operation) { request, input in
+            let limit = Int(input.integer(required: "limit"))
+            let before = input.integer("before")
+            let actor = input.integer("actorId")
+            let action = input.string("action")
             return try authenticator.withSession(request) { connection, principal in
                 guard principal.roles.contains("auditor") else {
                     throw HTTPError(403, "the audit log is for security auditors", zh: "审计日志仅限安全审计员查看")
@@ -75,28 +94,6 @@ public enum AuditRoutes {
                 return .json(writer.bytes)
             }
         }
-    }
-
-    private static func integer(
-        _ request: HTTPRequest,
-        _ name: String,
-        default value: Int? = nil,
-        range: ClosedRange<Int>
-    ) throws -> Int {
-        guard let text = request.query(name) else {
-            guard let value else { throw HTTPError(400, "\(name) is required", zh: "缺少参数 \(name)") }
-            return value
-        }
-        guard text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let number = Int(text),
-            range.contains(number)
-        else {
-            throw HTTPError(
-                400,
-                "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)",
-                zh: "参数 \(name) 须为 \(range.lowerBound)–\(range.upperBound) 之间的整数"
-            )
-        }
-        return number
     }
 
     static let page = PreparedStatement(

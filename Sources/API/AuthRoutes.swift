@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 import HTTP1
-public import HTTPServer
+import HTTPServer
 import Security
 import Store
 
@@ -34,14 +34,9 @@ public enum AuthRoutes {
         var citizenId: String
     }
 
-    public static func register(on router: inout Router, authenticator: Authenticator) {
-        router.addLocalized(.post, "/api/v1/auth/login") { request in
-            let body = try JSONBody.decode(LoginBody.self, from: request.body, maxBytes: 4096)
-            guard body.username.utf8.count <= 200, body.password.utf8.count <= 1024,
-                (body.code?.utf8.count ?? 0) <= 32
-            else {
-                throw HTTPError(400, "username, password or code too long", zh: "用户名、密码或验证码过长")
-            }
+    public static func register(on api: inout APIRouter, authenticator: Authenticator) {
+        api.add(Operations.login) { request, input in
+            let body = try input.body(LoginBody.self)
             let outcome = try authenticator.login(
                 username: body.username,
                 password: body.password,
@@ -52,9 +47,8 @@ public enum AuthRoutes {
             return Self.answer(outcome, authenticator: authenticator, request: request)
         }
 
-        router.addLocalized(.post, "/api/v1/auth/person/code") { request in
-            let body = try JSONBody.decode(PersonCodeBody.self, from: request.body, maxBytes: 1024)
-            guard body.citizenId.utf8.count <= 18 else { throw HTTPError(400, "citizenId too long", zh: "公民身份号码过长") }
+        api.add(Operations.personCode) { request, input in
+            let body = try input.body(PersonCodeBody.self)
             try authenticator.sendPersonCode(citizenID: body.citizenId)
             // The same answer whether the number is known: it tells no one who is insured.
             return HTTPResponse(
@@ -64,13 +58,8 @@ public enum AuthRoutes {
             )
         }
 
-        router.addLocalized(.post, "/api/v1/auth/person/login") { request in
-            let body = try JSONBody.decode(PersonLoginBody.self, from: request.body, maxBytes: 4096)
-            guard body.citizenId.utf8.count <= 18, (body.password?.utf8.count ?? 0) <= 1024,
-                (body.code?.utf8.count ?? 0) <= 16, (body.password == nil) != (body.code == nil)
-            else {
-                throw HTTPError(400, "citizenId with either a password or a code", zh: "请提供公民身份号码及密码或短信验证码")
-            }
+        api.add(Operations.personLogin) { request, input in
+            let body = try input.body(PersonLoginBody.self)
             let outcome = try authenticator.personLogin(
                 citizenID: body.citizenId,
                 password: body.password,
@@ -81,18 +70,15 @@ public enum AuthRoutes {
             return Self.answer(outcome, authenticator: authenticator, request: request)
         }
 
-        router.addLocalized(.post, "/api/v1/auth/logout") { request in
+        api.add(Operations.logout) { request, _ in
             guard try authenticator.logout(request) else {
                 throw Unauthenticated()
             }
             return HTTPResponse(status: 204)
         }
 
-        router.addLocalized(.post, "/api/v1/auth/password") { request in
-            let body = try JSONBody.decode(PasswordBody.self, from: request.body, maxBytes: 4096)
-            guard (body.currentPassword?.utf8.count ?? 0) <= 1024, body.newPassword.utf8.count <= 1024 else {
-                throw HTTPError(400, "password too long", zh: "密码过长")
-            }
+        api.add(Operations.password) { request, input in
+            let body = try input.body(PasswordBody.self)
             switch try authenticator.changePassword(request, current: body.currentPassword, new: body.newPassword) {
             case .changed:
                 return HTTPResponse(status: 204)
@@ -135,7 +121,7 @@ public enum AuthRoutes {
             }
         }
 
-        router.addLocalized(.post, "/api/v1/auth/totp") { request in
+        api.add(Operations.beginSecondFactor) { request, _ in
             let (totp, account) = try authenticator.beginSecondFactor(request)
             var writer = JSONWriter(capacity: 256)
             writer.beginObject()
@@ -147,8 +133,8 @@ public enum AuthRoutes {
             return .json(writer.bytes)
         }
 
-        router.addLocalized(.post, "/api/v1/auth/totp/confirm") { request in
-            let body = try JSONBody.decode(CodeBody.self, from: request.body, maxBytes: 1024)
+        api.add(Operations.confirmSecondFactor) { request, input in
+            let body = try input.body(CodeBody.self)
             guard let codes = try authenticator.confirmSecondFactor(request, code: body.code) else {
                 throw BusinessError(
                     422,
@@ -168,7 +154,7 @@ public enum AuthRoutes {
             return .json(writer.bytes)
         }
 
-        router.addLocalized(.get, "/api/v1/auth/me") { request in
+        api.add(Operations.me) { request, _ in
             try authenticator.withSession(request, allowPendingPasswordChange: true) { _, principal in
                 var writer = JSONWriter(capacity: 256)
                 Self.write(principal, mustChangePassword: authenticator.mustChangePassword(principal), to: &writer)

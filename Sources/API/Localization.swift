@@ -1,6 +1,7 @@
 public import Domain
 public import HTTP1
 public import HTTPServer
+import Postgres
 
 /// Answers in the client's language (`Accept-Language`; Chinese by default) for routes that
 /// throw plain ``HTTPError``s: the title from the status, the detail in Chinese when the error
@@ -21,7 +22,19 @@ public enum Localization {
             return Self.unauthenticated.response(requestID: request.requestID, language: Self.language(request))
         } catch let error as HTTPError {
             return Self.translated(error).response(requestID: request.requestID, language: Self.language(request))
+        } catch is PostgresEncodingError {
+            return Self.unstorable.response(requestID: request.requestID, language: Self.language(request))
         }
+    }
+
+    /// A value PostgreSQL text cannot hold (a NUL) that got past the request's checks: still the
+    /// client's to correct, never a 500.
+    static var unstorable: BusinessError {
+        BusinessError(
+            400,
+            zh: "请求中含有无法保存的字符（NUL 等控制字符）",
+            en: "the request holds a character that cannot be stored (NUL or another control character)"
+        )
     }
 
     /// A plain error in both languages: its Chinese message, or for want of one the status text

@@ -14,16 +14,40 @@ public enum SystemRoutes {
     ///   - pipeline: the event loop's pipelined connections, if any, for `/metrics`.
     ///   - handlerQueueDepth: the handler pool's depth, read at each scrape.
     public static func register(
-        on router: inout Router,
+        on api: inout APIRouter,
         database: PostgresClient?,
         metrics: ServerMetrics,
         pipeline: PipelineGauges? = nil,
         handlerQueueDepth: @escaping @Sendable () -> (queued: Int, running: Int)
     ) {
-        router.add(.get, "/healthz", execution: .inline) { _ in
+        api.add(
+            OpenAPI.Operation(
+                method: .get,
+                path: "/healthz",
+                id: "getHealth",
+                tag: "system",
+                summary: "存活检查 / Liveness",
+                description: "Answers while the worker runs; touches nothing else.",
+                access: .open,
+                responses: [200: OpenAPI.Reply.json("Health", "The worker runs.")]
+            ),
+            execution: .inline
+        ) { _, _ in
             .json(Array("{\"status\":\"ok\"}".utf8))
         }
-        router.add(.get, "/readyz") { request in
+        api.add(
+            OpenAPI.Operation(
+                method: .get,
+                path: "/readyz",
+                id: "getReadiness",
+                tag: "system",
+                summary: "就绪检查 / Readiness",
+                description:
+                    "Whether the database answers (`database: \"not configured\"` when the worker has none).",
+                access: .open,
+                responses: [200: OpenAPI.Reply.json("Health", "Ready.")]
+            )
+        ) { request, _ in
             guard let database else {
                 return .json(Array("{\"status\":\"ok\",\"database\":\"not configured\"}".utf8))
             }
@@ -31,15 +55,28 @@ public enum SystemRoutes {
                 _ = try database.query(Self.ping)
                 return .json(Array("{\"status\":\"ok\",\"database\":\"ok\"}".utf8))
             } catch {
-                return .problem(
-                    status: 503,
-                    title: "Service Unavailable",
-                    detail: "the database is not reachable",
-                    requestID: request.requestID
+                throw BusinessError(
+                    503,
+                    zh: "数据库暂不可达",
+                    en: "the database is not reachable",
+                    headers: [("Retry-After", "1")]
                 )
             }
         }
-        router.add(.get, "/metrics") { _ in
+        api.add(
+            OpenAPI.Operation(
+                method: .get,
+                path: "/metrics",
+                id: "getMetrics",
+                tag: "system",
+                summary: "运行指标 / Metrics",
+                description: "Counters and gauges of the worker in the Prometheus text format 0.0.4.",
+                access: .open,
+                responses: [
+                    200: OpenAPI.Reply.media(["text/plain"], ["type": "string"], "Prometheus text format.")
+                ]
+            )
+        ) { _, _ in
             var extra: [String] = []
             if let database {
                 let pool = database.pool.statistics

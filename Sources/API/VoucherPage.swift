@@ -71,6 +71,7 @@ public enum VoucherPage {
                 <p class="status invalid">未找到该凭证或验证码不符</p>
                 <p>凭证编号：\(Self.escaped(String(number.prefix(64))))</p>
                 <p class="note">请核对凭证编号与验证码后重新输入，或拨打 12333 咨询。</p>
+                \(Self.codeForm(number: number))
                 """
             return Self.document(title: "凭证验证", body: body)
         }
@@ -105,6 +106,30 @@ public enum VoucherPage {
     ///   - content: the voucher's content when the number exists and the code matched; nil otherwise.
     ///   - number: the number asked about; a match answers with the content's own.
     /// - Returns: the UTF-8 bytes of the JSON object.
+    /// The page where a person types the verification code printed on voucher `number`: a form
+    /// that asks this same address again with `?code=`. No script: it works under any policy.
+    public static func verificationForm(number: String) -> String {
+        let body = """
+            <h1>社会保险业务办理凭证验证</h1>
+            <p>凭证编号：\(Self.escaped(String(number.prefix(64))))</p>
+            \(Self.codeForm(number: number))
+            <p class="note">验证码印在凭证下方的“凭证验证”栏中，不区分大小写，空格与连字符可省略。</p>
+            """
+        return Self.document(title: "凭证验证 \(String(number.prefix(64)))", body: body)
+    }
+
+    /// A form for the code of voucher `number`, sent back to `/verify/<number>` by GET.
+    private static func codeForm(number: String) -> String {
+        """
+        <form class="verify" method="get" action="">
+        <p><label for="code" class="code-label">请输入凭证上的验证码 / Verification code</label></p>
+        <p><input id="code" name="code" type="text" required maxlength="64" autocomplete="off" \
+        autocapitalize="characters" spellcheck="false" inputmode="text" class="code"></p>
+        <p><button type="submit">验证 / Verify</button></p>
+        </form>
+        """
+    }
+
     public static func verificationJSON(_ content: VoucherContent?, number: String) -> [UInt8] {
         var writer = JSONWriter(capacity: 512)
         writer.beginObject()

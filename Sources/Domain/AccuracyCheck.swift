@@ -1,10 +1,10 @@
 /// The issues of one payload's accuracy checks as they are found, with the checks the payloads
 /// share. Each check returns the value normalised (its trimmed input when it fails).
-struct AccuracyCheck {
+public struct AccuracyCheck {
     /// The most characters of an address (the `address` columns' check).
-    static let maximumAddressLength = 300
+    public static let maximumAddressLength = 300
     /// The most characters of a bank's name (the `person.bank_name` column's check).
-    static let maximumBankNameLength = 100
+    public static let maximumBankNameLength = 100
     /// The largest plausible monthly wage: 1,000,000 yuan.
     static let maximumWageFen: Int64 = 100_000_000
     /// How far ahead of this month a start period may be without a warning.

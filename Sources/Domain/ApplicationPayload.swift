@@ -74,8 +74,11 @@ public struct PersonRegistration: Sendable, Hashable, Codable {
 }
 
 /// 信息变更: new values for a registered person's changeable details. Absent fields stay.
-public struct PersonChange: Sendable, Hashable, Codable {
+public struct PersonChange: Sendable, Hashable, Codable, IdentifiesPerson {
+    /// Who: the citizen ID, or empty when ``personId`` names the person instead.
     public var citizenId: String
+    /// The person's record, in place of (or beside) the citizen ID.
+    public var personId: Int64?
     public var name: String?
     public var phone: String?
     public var address: String?
@@ -86,6 +89,7 @@ public struct PersonChange: Sendable, Hashable, Codable {
 
     public init(
         citizenId: String,
+        personId: Int64? = nil,
         name: String? = nil,
         phone: String? = nil,
         address: String? = nil,
@@ -95,6 +99,7 @@ public struct PersonChange: Sendable, Hashable, Codable {
         bankName: String? = nil
     ) {
         self.citizenId = citizenId
+        self.personId = personId
         self.name = name
         self.phone = phone
         self.address = address
@@ -102,6 +107,19 @@ public struct PersonChange: Sendable, Hashable, Codable {
         self.ssCardNumber = ssCardNumber
         self.bankCardNumber = bankCardNumber
         self.bankName = bankName
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.citizenId = try container.decodeIfPresent(String.self, forKey: .citizenId) ?? ""
+        self.personId = try container.decodeIfPresent(Int64.self, forKey: .personId)
+        self.name = try container.decodeIfPresent(String.self, forKey: .name)
+        self.phone = try container.decodeIfPresent(String.self, forKey: .phone)
+        self.address = try container.decodeIfPresent(String.self, forKey: .address)
+        self.householdType = try container.decodeIfPresent(String.self, forKey: .householdType)
+        self.ssCardNumber = try container.decodeIfPresent(String.self, forKey: .ssCardNumber)
+        self.bankCardNumber = try container.decodeIfPresent(String.self, forKey: .bankCardNumber)
+        self.bankName = try container.decodeIfPresent(String.self, forKey: .bankName)
     }
 }
 
@@ -134,16 +152,28 @@ public struct EmployerRegistration: Sendable, Hashable, Codable {
 }
 
 /// 参保 / 增员: enrolment of a registered person in one or more schemes.
-public struct Enrolment: Sendable, Hashable, Codable {
+public struct Enrolment: Sendable, Hashable, Codable, IdentifiesPerson {
+    /// Who: the citizen ID, or empty when ``personId`` names the person instead.
     public var citizenId: String
+    /// The person's record, in place of (or beside) the citizen ID.
+    public var personId: Int64?
     public var enrolments: [EnrolmentLine]
 
     public init(
         citizenId: String,
+        personId: Int64? = nil,
         enrolments: [EnrolmentLine]
     ) {
         self.citizenId = citizenId
+        self.personId = personId
         self.enrolments = enrolments
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.citizenId = try container.decodeIfPresent(String.self, forKey: .citizenId) ?? ""
+        self.personId = try container.decodeIfPresent(Int64.self, forKey: .personId)
+        self.enrolments = try container.decode([EnrolmentLine].self, forKey: .enrolments)
     }
 }
 
@@ -227,8 +257,11 @@ public struct BaseDeclaration: Sendable, Hashable, Codable {
 }
 
 /// 关系转出: a person's insurance relationship leaves for another office.
-public struct TransferOut: Sendable, Hashable, Codable {
+public struct TransferOut: Sendable, Hashable, Codable, IdentifiesPerson {
+    /// Who: the citizen ID, or empty when ``personId`` names the person instead.
     public var citizenId: String
+    /// The person's record, in place of (or beside) the citizen ID.
+    public var personId: Int64?
     /// The receiving office's code.
     public var toOfficeCode: String
     /// The last period paid here, `YYYYMM`.
@@ -236,13 +269,31 @@ public struct TransferOut: Sendable, Hashable, Codable {
 
     public init(
         citizenId: String,
+        personId: Int64? = nil,
         toOfficeCode: String,
         lastPeriod: Int
     ) {
         self.citizenId = citizenId
+        self.personId = personId
         self.toOfficeCode = toOfficeCode
         self.lastPeriod = lastPeriod
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.citizenId = try container.decodeIfPresent(String.self, forKey: .citizenId) ?? ""
+        self.personId = try container.decodeIfPresent(Int64.self, forKey: .personId)
+        self.toOfficeCode = try container.decode(String.self, forKey: .toOfficeCode)
+        self.lastPeriod = try container.decode(Int.self, forKey: .lastPeriod)
+    }
+}
+
+/// A payload about a registered person, named by citizen ID or by the person's record ID: lists
+/// mask the ID, so a client that found the person by name sends the record's ID instead.
+public protocol IdentifiesPerson {
+    /// The citizen ID; empty when only ``personId`` is given (the checks fill it in).
+    var citizenId: String { get set }
+    var personId: Int64? { get }
 }
 
 /// 关系转入: the receiving office takes in a transfer.

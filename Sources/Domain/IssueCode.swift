@@ -17,6 +17,31 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable {
     /// A number outside its range. `min`, `max`.
     case outOfRange = "out_of_range"
 
+    // MARK: Shape: what a request's JSON, parameters and headers must be (400)
+    /// A member, parameter or body of the wrong JSON type. `expected` (string, integer, number,
+    /// boolean, array, object, null; several comma-separated).
+    case wrongType = "wrong_type"
+    /// A member the request's schema does not know.
+    case unknownField = "unknown_field"
+    /// Shorter than allowed. `min`.
+    case tooShort = "too_short"
+    /// Not of the form the schema's pattern gives. `pattern`.
+    case patternMismatch = "pattern_mismatch"
+    /// Holds a control character (NUL, or a line break where the field takes one line).
+    case controlCharacter = "control_character"
+    /// Fewer items than allowed. `min`.
+    case tooFewItems = "too_few_items"
+    /// More items than allowed. `max`.
+    case tooManyItems = "too_many_items"
+    /// Not a date and time of RFC 3339 (`2026-12-03T10:00:00+08:00`).
+    case invalidDateTime = "invalid_date_time"
+    /// Matches none of the shapes allowed here, or more than one where only one may match.
+    case shapeMismatch = "shape_mismatch"
+    /// The body is not JSON (or not UTF-8).
+    case invalidJSON = "invalid_json"
+    /// The body nests arrays and objects deeper than allowed. `max`.
+    case nestedTooDeep = "nested_too_deep"
+
     // MARK: Accuracy: identifiers
     /// Not 18 characters (or 15 legacy digits).
     case citizenIDLength = "citizen_id.length"
@@ -68,6 +93,8 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable {
     // MARK: Compliance
     /// Actively enrolled in this scheme already, at office `office` (its code only).
     case enrolmentActiveElsewhere = "enrolment.active_elsewhere"
+    /// Actively enrolled in this scheme already, at the caller's own office.
+    case enrolmentAlreadyActive = "enrolment.already_active"
     /// Actively enrolled in a scheme that excludes this one. `scheme`, `conflicting`.
     case enrolmentConflictingScheme = "enrolment.conflicting_scheme"
     /// No enrolment with that ID in your offices.
@@ -96,6 +123,8 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable {
     case employerAlreadyRegistered = "employer.already_registered"
     /// No person with that citizen ID in your offices.
     case personNotFound = "person.not_found"
+    /// The citizen ID given is not the one of the person `personId` names.
+    case personMismatch = "person.mismatch"
     /// The citizen ID is registered already, at office `office`.
     case personAlreadyRegistered = "person.already_registered"
     /// Younger than the legal working age for an employee scheme. `age`, `minimum`.

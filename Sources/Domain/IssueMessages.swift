@@ -58,11 +58,29 @@ public enum IssueMessages {
             case ("closed", .zh): "注销"
             default: value
             }
+        case ("expected", _):
+            let values = value.split(separator: ",").map { Self.renderType(String($0), language) }
+            return values.joined(separator: language == .zh ? "或" : " or ")
         case ("allowed", _):
             let values = value.split(separator: ",").map { Self.renderAllowed(String($0), language) }
             return values.joined(separator: language == .zh ? "、" : ", ")
         default:
             return value
+        }
+    }
+
+    /// A JSON type's name in `language`.
+    static func renderType(_ type: String, _ language: Language) -> String {
+        guard language == .zh else { return type }
+        return switch type {
+        case "string": "文本（string）"
+        case "integer": "整数（integer）"
+        case "number": "数字（number）"
+        case "boolean": "布尔值（boolean）"
+        case "array": "数组（array）"
+        case "object": "对象（object）"
+        case "null": "空值（null）"
+        default: type
         }
     }
 
@@ -93,6 +111,17 @@ public enum IssueMessages {
         case .invalidPeriod: "期间无效，应为“YYYYMM”格式的年月，如 202401"
         case .amountOutOfRange: "金额超出范围，应在 0 至 {max} 元之间"
         case .outOfRange: "数值超出范围，应在 {min} 至 {max} 之间"
+        case .wrongType: "类型错误，应为{expected}"
+        case .unknownField: "不认识的字段：本请求没有此项"
+        case .tooShort: "内容过短，至少 {min} 个字符"
+        case .patternMismatch: "格式不符合要求（{pattern}）"
+        case .controlCharacter: "不能含有控制字符（如 NUL 或此处不允许的换行）"
+        case .tooFewItems: "至少需要 {min} 项"
+        case .tooManyItems: "最多 {max} 项"
+        case .invalidDateTime: "时间格式错误，应为 RFC 3339 格式，如 2026-12-03T10:00:00+08:00"
+        case .shapeMismatch: "内容不符合此处允许的任何一种结构"
+        case .invalidJSON: "请求体不是有效的 JSON（UTF-8）"
+        case .nestedTooDeep: "请求体嵌套过深，最多 {max} 层"
         case .citizenIDLength: "公民身份号码位数错误，应为 18 位（旧号码为 15 位）"
         case .citizenIDCharacters: "公民身份号码含有无效字符：前 17 位应为数字，末位为数字或 X"
         case .citizenIDCheckCharacter: "公民身份号码校验码错误，请核对号码"
@@ -117,6 +146,7 @@ public enum IssueMessages {
         case .industryCodeInvalid: "行业代码格式错误，应为门类字母 A–T 加至多 4 位数字（GB/T 4754）"
         case .phoneInvalid: "联系电话格式错误，应为 5–20 位数字，可含“+”“-”"
         case .enrolmentActiveElsewhere: "该人员已在经办机构 {office} 参加此险种且处于参保状态，不能重复参保"
+        case .enrolmentAlreadyActive: "该人员已在本经办机构参加此险种且处于参保状态，不能重复参保"
         case .enrolmentConflictingScheme: "该人员正在参加{conflicting}，不能同时参加{scheme}"
         case .enrolmentNotFound: "未找到该参保记录"
         case .enrolmentNotActive: "该参保记录不是参保缴费状态"
@@ -133,6 +163,7 @@ public enum IssueMessages {
         case .employerInactive: "参保单位状态为“{status}”，不能办理此业务"
         case .employerAlreadyRegistered: "该统一社会信用代码已在经办机构 {office} 登记"
         case .personNotFound: "在本经办机构范围内未找到该公民身份号码的参保人员"
+        case .personMismatch: "公民身份号码与所选参保人员（personId）的记录不符"
         case .personAlreadyRegistered: "该公民身份号码已在经办机构 {office} 登记"
         case .ageBelowWorkingAge: "年龄 {age} 周岁，未满法定劳动年龄 {minimum} 周岁，不能参加职工险种"
         case .ageAboveRetirement: "年龄 {age} 周岁，已超过法定退休年龄，请核实是否继续参加职工养老保险"
@@ -156,6 +187,17 @@ public enum IssueMessages {
         case .invalidPeriod: "Not a period in the form YYYYMM, such as 202401."
         case .amountOutOfRange: "The amount must be between 0 and {max} yuan."
         case .outOfRange: "The value must be between {min} and {max}."
+        case .wrongType: "Wrong type: expected {expected}."
+        case .unknownField: "Unknown field: this request has no such member."
+        case .tooShort: "Too short: at least {min} characters."
+        case .patternMismatch: "Not of the required form ({pattern})."
+        case .controlCharacter: "Must not contain control characters (NUL, or a line break where one line is expected)."
+        case .tooFewItems: "At least {min} items are needed."
+        case .tooManyItems: "At most {max} items are allowed."
+        case .invalidDateTime: "Not an RFC 3339 date and time, such as 2026-12-03T10:00:00+08:00."
+        case .shapeMismatch: "Matches none of the shapes allowed here."
+        case .invalidJSON: "The body is not valid JSON (UTF-8)."
+        case .nestedTooDeep: "The body nests too deeply: at most {max} levels."
         case .citizenIDLength: "A citizen ID number has 18 characters (a legacy number 15 digits)."
         case .citizenIDCharacters: "A citizen ID number is 17 digits and a final digit or X."
         case .citizenIDCheckCharacter: "The check character of the citizen ID number is wrong; please check the number."
@@ -186,6 +228,7 @@ public enum IssueMessages {
         case .industryCodeInvalid: "An industry code (GB/T 4754) is a section letter A–T and up to four digits."
         case .phoneInvalid: "A telephone number is 5 to 20 digits, with + and - allowed."
         case .enrolmentActiveElsewhere: "Already actively enrolled in this scheme at office {office}."
+        case .enrolmentAlreadyActive: "Already actively enrolled in this scheme at this office."
         case .enrolmentConflictingScheme: "Actively enrolled in {conflicting}, which excludes {scheme}."
         case .enrolmentNotFound: "No enrolment with that ID in your offices."
         case .enrolmentNotActive: "The enrolment is not active."
@@ -203,6 +246,7 @@ public enum IssueMessages {
         case .employerInactive: "The employer is {status}."
         case .employerAlreadyRegistered: "The credit code is registered already, at office {office}."
         case .personNotFound: "No person with that citizen ID number in your offices."
+        case .personMismatch: "The citizen ID number is not the one of the person named by personId."
         case .personAlreadyRegistered: "The citizen ID number is registered already, at office {office}."
         case .ageBelowWorkingAge: "Aged {age}, below the legal working age of {minimum} for an employee scheme."
         case .ageAboveRetirement:

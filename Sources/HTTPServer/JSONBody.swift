@@ -34,7 +34,7 @@ public enum JSONBody {
 
     /// The deepest nesting of arrays and objects, counting brackets outside strings. Linear, no
     /// recursion: safe on any input.
-    static func nestingDepth(of bytes: [UInt8]) -> Int {
+    public static func nestingDepth(of bytes: [UInt8]) -> Int {
         var depth = 0
         var deepest = 0
         var isInString = false

@@ -57,7 +57,7 @@ struct WorkerCommand: ParsableCommand {
         let database = databaseConfiguration.map(ServerSettings.databaseClient)
         defer { database?.close() }
         let metrics = ServerMetrics()
-        var router = Router()
+        var api = APIRouter()
         let box = ServerBox()
         var services: [any EventLoopService] = []
         var pipeline: DatabasePipelineService?
@@ -66,22 +66,26 @@ struct WorkerCommand: ParsableCommand {
                 DatabasePipelineService(pipeline: $0, logger: logger)
             }
             services += pipeline.map { [$0] } ?? []
-            BenchmarkRoutes.register(on: &router, database: database, pipeline: pipeline.map { LoopBound($0.pipeline) })
+            BenchmarkRoutes.register(
+                on: &api.router,
+                database: database,
+                pipeline: pipeline.map { LoopBound($0.pipeline) }
+            )
         }
         if let database {
             let authenticator = try Authenticator(database: database, settings: try ServerSettings.authentication())
             APIRoutes.register(
-                on: &router,
+                on: &api,
                 authenticator: authenticator,
                 publicURL: Environment.value("SHEBAO_PUBLIC_URL") ?? ""
             )
         }
-        SystemRoutes.register(on: &router, database: database, metrics: metrics, pipeline: pipeline?.gauges) {
+        SystemRoutes.register(on: &api, database: database, metrics: metrics, pipeline: pipeline?.gauges) {
             box.server?.handlerQueueDepth ?? (0, 0)
         }
         let server = HTTPServer(
             configuration: configuration,
-            router: router,
+            router: api.finish(),
             logger: logger,
             metrics: metrics,
             services: services

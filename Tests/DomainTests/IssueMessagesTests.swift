@@ -33,6 +33,12 @@ struct IssueMessagesTests {
         .periodBeforeBirth: ["period": "198901"],
         .transferOfficeInvalid: ["office": "440305"],
         .applicationPending: ["application": "A2025000123"],
+        .wrongType: ["expected": "integer,null"],
+        .tooShort: ["min": "1"],
+        .patternMismatch: ["pattern": "^[0-9]+$"],
+        .tooFewItems: ["min": "1"],
+        .tooManyItems: ["max": "20"],
+        .nestedTooDeep: ["max": "32"],
     ]
 
     static let allCases = IssueCode.allCases.flatMap { code in [(code, Language.zh), (code, Language.en)] }

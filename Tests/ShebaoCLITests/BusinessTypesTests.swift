@@ -308,7 +308,15 @@ struct BusinessTypesTests {
             json: [String: String](),
             token: office.reviewer
         )
-        #expect(noReasons.status == 422)
+        #expect(noReasons.status == 400)
+        #expect(noReasons.text.contains(#""field":"reasons","code":"required""#), "\(noReasons.text)")
+        let blank = try office.fixture.request(
+            "POST",
+            "/api/v1/applications/\(rejected)/reject",
+            json: ["reasons": "  \n "],
+            token: office.reviewer
+        )
+        #expect(blank.status == 422, "blank reasons are well-formed but no reasons")
         let reject = try office.fixture.request(
             "POST",
             "/api/v1/applications/\(rejected)/reject",

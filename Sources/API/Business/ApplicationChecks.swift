@@ -103,8 +103,15 @@ enum ApplicationChecks {
         today: CalendarDate,
         on connection: PostgresConnection
     ) throws -> CheckOutcome {
-        let (normalised, accuracy) = payload.accuracyChecked(today: today)
-        var outcome = CheckOutcome(payload: normalised, issues: accuracy, office: office)
+        let (resolved, identity) = try Self.resolvingPerson(payload, on: connection)
+        var (normalised, accuracy) = resolved.accuracyChecked(today: today)
+        if !identity.isEmpty {
+            // The record named is not found: the empty citizen ID beside it is no second error.
+            accuracy.removeAll { $0.field == "citizenId" }
+        }
+        var outcome = CheckOutcome(payload: normalised, issues: identity + accuracy, office: office)
+        // Whom the application is about is unknown: there is nothing to check it against.
+        guard identity.isEmpty else { return outcome }
         let context = Context(office: office, today: today, connection: connection)
         switch normalised {
         case .personRegistration(let p): try context.personRegistration(p, &outcome)
@@ -120,6 +127,42 @@ enum ApplicationChecks {
         outcome.effects.total()
         return outcome
     }
+
+    /// The payload with the citizen ID of the person its `personId` names filled in, and the issues
+    /// of that: a record not in the caller's offices, or one whose citizen ID is not the one given.
+    static func resolvingPerson(
+        _ payload: TypedPayload,
+        on connection: PostgresConnection
+    ) throws -> (TypedPayload, [ValidationIssue]) {
+        func resolved<P: IdentifiesPerson>(
+            _ p: P,
+            _ wrap: (P) -> TypedPayload
+        ) throws -> (TypedPayload, [ValidationIssue]) {
+            guard let id = p.personId else { return (wrap(p), []) }
+            guard let citizen = try connection.query(Self.citizenOfPerson, [id]).first?.decode(0, as: String.self)
+            else {
+                return (wrap(p), [ValidationIssue(field: "personId", code: .personNotFound)])
+            }
+            var p = p
+            let given = p.citizenId.trimmingCharacters(in: .whitespaces).uppercased()
+            if given.isEmpty {
+                p.citizenId = citizen
+            } else if given != citizen {
+                return (wrap(p), [ValidationIssue(field: "citizenId", code: .personMismatch)])
+            }
+            return (wrap(p), [])
+        }
+        switch payload {
+        case .personChange(let p): return try resolved(p, TypedPayload.personChange)
+        case .enrolment(let p): return try resolved(p, TypedPayload.enrolment)
+        case .transferOut(let p): return try resolved(p, TypedPayload.transferOut)
+        case .personRegistration, .employerRegistration, .newbornEnrolment, .enrolmentEnd, .baseDeclaration,
+            .transferIn:
+            return (payload, [])
+        }
+    }
+
+    static let citizenOfPerson = PreparedStatement("SELECT citizen_id FROM shebao.person WHERE id = $1")
 
     /// A person of the caller's offices.
     struct PersonRow: Sendable {
@@ -199,7 +242,7 @@ enum ApplicationChecks {
                 }
                 let active = try self.activeEnrolments(p.citizenId)
                 if let office = active[Scheme.residentMedical.rawValue] {
-                    outcome.add("citizenId", .enrolmentActiveElsewhere, .error, ["office": office])
+                    self.addActive("citizenId", at: office, &outcome)
                 }
             }
             if !outcome.hasError(at: "guardianCitizenId"), try self.registeredOffice(of: p.guardianCitizenId) == nil {
@@ -312,7 +355,7 @@ enum ApplicationChecks {
                 guard let scheme = Scheme(rawValue: line.schemeCode), !outcome.hasError(at: field + ".schemeCode")
                 else { continue }
                 if let office = active[scheme.rawValue] {
-                    outcome.add(field + ".schemeCode", .enrolmentActiveElsewhere, .error, ["office": office])
+                    self.addActive(field + ".schemeCode", at: office, &outcome)
                 }
                 for other in scheme.conflicting where active[other.rawValue] != nil || requested.contains(other) {
                     outcome.add(
@@ -392,6 +435,16 @@ enum ApplicationChecks {
         // MARK: Look-ups
 
         /// The office code where `citizen` is registered, anywhere.
+        /// An active enrolment in the scheme already, at the office of code `office`: named when it
+        /// is another office's.
+        func addActive(_ field: String, at office: String, _ outcome: inout CheckOutcome) {
+            if office == self.office.code {
+                outcome.add(field, .enrolmentAlreadyActive)
+            } else {
+                outcome.add(field, .enrolmentActiveElsewhere, .error, ["office": office])
+            }
+        }
+
         func registeredOffice(of citizen: String) throws -> String? {
             try self.connection.query(Self.personOffice, [citizen]).single().decode(0, as: String?.self)
         }

@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import HTTP1
 import HTTPServer
 import Postgres
 import Store
@@ -8,26 +9,54 @@ import Store
 /// status, type, office, age and maker, a keyset page at a time. Persons see their own.
 /// Lists carry masked identities; opening an application shows it in full.
 enum ApplicationQueue {
-    static func list(_ request: HTTPRequest, _ call: BusinessCall) throws -> HTTPResponse {
-        let limit = try Query.integer(request, "limit", default: 50, range: 1...200)
-        let cursor = try Query.optionalInteger(request, "cursor", range: 1...Int.max)
-        let office = try Query.optionalInteger(request, "officeId", range: 1...Int.max)
-        let age = try Query.optionalInteger(request, "olderThanDays", range: 0...3650)
-        let status = try Query.oneOf(
-            request,
-            "status",
-            ["draft", "submitted", "approved", "rejected", "returned", "cancelled"]
-        )
-        let type = try Query.oneOf(request, "type", ApplicationType.allCases.map(\.rawValue))
-        let oldestFirst = try Query.oneOf(request, "order", ["newest", "oldest"]) == "oldest"
-        let mine = try Query.oneOf(request, "mine", ["true", "false"]) == "true"
+    static let operation = OpenAPI.Operation(
+        method: .get,
+        path: "/api/v1/applications",
+        id: "listApplications",
+        tag: "applications",
+        summary: "业务申请列表 / List applications",
+        description: """
+            The review queue and the history, filtered, a keyset page at a time; identities masked. An \
+            insured person's list holds their own applications only.
+            """,
+        access: .business(.personsAnd(ApplicationRoutes.readers), idempotent: false),
+        parameters: [
+            .limit(default: 50, maximum: 200),
+            .cursor,
+            .query("status", OpenAPI.Schema.ref("ApplicationStatus"), "Only this status."),
+            .query("type", OpenAPI.Schema.ref("ApplicationType"), "Only this business type."),
+            .query("officeId", OpenAPI.Schema.id(), "Only this office."),
+            .query(
+                "olderThanDays",
+                OpenAPI.Schema.integer(minimum: 0, maximum: 3650, format: "int32"),
+                "Only those submitted (or created) at least this many days ago."
+            ),
+            .query(
+                "order",
+                ["type": "string", "enum": ["newest", "oldest"], "default": "newest"],
+                "Newest first, or oldest first (a queue)."
+            ),
+            .query("mine", ["type": "boolean", "default": false], "Only the caller's own applications."),
+        ],
+        responses: [200: OpenAPI.Reply.json("ApplicationList", "A page of applications.")]
+    )
+
+    static func list(_ input: RequestInput, _ call: BusinessCall) throws -> HTTPResponse {
+        let limit = input.integer(required: "limit")
+        let oldestFirst = input.string("order") == "oldest"
+        let mine = input.bool("mine") ?? false
         let isPerson = call.principal.kind == .person
         let maker = mine && !isPerson ? try call.operatorID : nil
         let rows = try call.connection.query(
             isPerson ? (oldestFirst ? Self.oldestOwn : Self.newestOwn) : (oldestFirst ? Self.oldest : Self.newest),
-            [status, type, office, age, maker, cursor, limit + 1]
+            [
+                input.string("status"), input.string("type"), input.integer("officeId"),
+                input.integer("olderThanDays").map(Int32.init), maker, input.integer("cursor"), limit + 1,
+            ]
         )
-        return try KeysetPage.answer(request, rows, limit: limit, path: "/api/v1/applications") { row, writer in
+        return try KeysetPage.answer(call.request, rows, limit: Int(limit), path: "/api/v1/applications") {
+            row,
+            writer in
             let type = ApplicationType(rawValue: try row.decode("type", as: String.self))
             writer.key("type")
             writer.string(type?.rawValue ?? "")
@@ -90,43 +119,8 @@ enum ApplicationQueue {
     static let oldestOwn = Self.statement("ASC", ">", forPerson: true)
 }
 
-/// Query parameters, checked: a bad one is a 400 naming it.
+/// Query text.
 enum Query {
-    static func integer(
-        _ request: HTTPRequest,
-        _ name: String,
-        default value: Int,
-        range: ClosedRange<Int>
-    ) throws
-        -> Int
-    {
-        try Self.optionalInteger(request, name, range: range) ?? value
-    }
-
-    static func optionalInteger(_ request: HTTPRequest, _ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let text = request.query(name) else { return nil }
-        guard let value = Int(text), range.contains(value) else {
-            throw BusinessError(
-                400,
-                zh: "查询参数 \(name) 须为 \(range.lowerBound)–\(range.upperBound) 之间的整数",
-                en: "the query parameter \(name) must be an integer in \(range.lowerBound)...\(range.upperBound)"
-            )
-        }
-        return value
-    }
-
-    static func oneOf(_ request: HTTPRequest, _ name: String, _ allowed: [String]) throws -> String? {
-        guard let text = request.query(name) else { return nil }
-        guard allowed.contains(text) else {
-            throw BusinessError(
-                400,
-                zh: "查询参数 \(name) 只能取：\(allowed.joined(separator: "、"))",
-                en: "the query parameter \(name) must be one of: \(allowed.joined(separator: ", "))"
-            )
-        }
-        return text
-    }
-
     static func escape(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
             ?? ""

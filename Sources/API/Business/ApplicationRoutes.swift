@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 import HTTP1
-public import HTTPServer
+import HTTPServer
 import Postgres
 
 /// The application workflow, one for every business type: preview (both check stages, nothing
@@ -14,209 +14,333 @@ public enum ApplicationRoutes {
     static let readers: Set<String> = ["clerk", "reviewer", "office_manager"]
 
     struct Reasons: Decodable {
-        var reasons: String?
+        var reasons: String
     }
 
-    public static func register(on router: inout Router, service: BusinessService) {
-        router.add(.post, "/api/v1/applications/preview") { request in
-            try service.run(
-                request,
-                access: .operators(Self.makers.union(Self.reviewers)),
-                action: "application.preview",
-                changesState: false
-            ) { call in
-                let type = try TypedPayload.type(of: request.body)
-                let payload = try TypedPayload.decode(type, body: request.body)
-                let outcome = try Self.check(payload, office: call.principal.officeID, call)
-                var writer = JSONWriter(capacity: 2048)
-                writer.beginObject()
-                writer.key("type")
-                writer.string(type.rawValue)
-                writer.key("payload")
-                writer.json(try outcome.payload.json().text)
-                writer.key("checks")
-                StoredChecks(outcome).write(into: &writer, call.language)
-                writer.endObject()
-                return .json(writer.bytes)
-            }
+    public static func register(on api: inout APIRouter, service: BusinessService) {
+        let id = OpenAPI.Parameter.id("The application.")
+        let one = OpenAPI.Reply.json("Application", "The application.", headers: ["ETag"])
+
+        api.business(
+            OpenAPI.Operation(
+                method: .post,
+                path: "/api/v1/applications/preview",
+                id: "previewApplication",
+                tag: "applications",
+                summary: "预检业务申请 / Preview an application",
+                description: """
+                    Runs both check stages (accuracy and compliance) and computes the effects, such as the monthly \
+                    contributions, without saving anything. Findings are in `checks` (`valid: false` when there \
+                    is an error): the answer is 200 either way.
+                    """,
+                access: .business(.operators(Self.makers.union(Self.reviewers)), idempotent: false),
+                requestBody: .json("ApplicationRequest"),
+                responses: [
+                    200: OpenAPI.Reply.json(
+                        "ApplicationPreview",
+                        "The checks' findings; `checks.valid` says if it can go."
+                    )
+                ],
+                maxBodyBytes: TypedPayload.maxBytes
+            ),
+            service: service,
+            action: "application.preview",
+            changesState: false
+        ) { call, input in
+            let payload = try TypedPayload.decode(input)
+            let outcome = try Self.check(payload, office: call.principal.officeID, call)
+            var writer = JSONWriter(capacity: 2048)
+            writer.beginObject()
+            writer.key("type")
+            writer.string(payload.type.rawValue)
+            writer.key("payload")
+            writer.json(try outcome.payload.json().text)
+            writer.key("checks")
+            StoredChecks(outcome).write(into: &writer, call.language)
+            writer.endObject()
+            return .json(writer.bytes)
         }
 
-        router.add(.post, "/api/v1/applications") { request in
-            try service.run(request, access: .operators(Self.makers), action: "application.create") { call in
-                let type = try TypedPayload.type(of: request.body)
-                let payload = try TypedPayload.decode(type, body: request.body)
-                let outcome = try Self.check(payload, office: call.principal.officeID, call)
-                let id = try call.connection.query(
-                    Self.insert,
-                    [
-                        call.principal.officeID, type.rawValue, try outcome.payload.json(),
-                        try PostgresJSON(encoding: StoredChecks(outcome)),
-                        outcome.personID, outcome.employerID, try call.operatorID,
-                    ]
-                ).single().decode(0, as: Int64.self)
-                let record = try ApplicationRecord.load(id, on: call.connection)
-                try call.audit("application.create", target: ("application", id), after: record.payload)
-                return try Self.answer(record, call, status: 201)
-            }
+        api.business(
+            OpenAPI.Operation(
+                method: .post,
+                path: "/api/v1/applications",
+                id: "createApplication",
+                tag: "applications",
+                summary: "新建业务申请（草稿） / Create an application (draft)",
+                description: """
+                    Saves a draft with its check results (the maker is the caller): 201 whether or not the checks \
+                    found errors (`checks.valid`); submission needs them corrected.
+                    """,
+                access: .business(.operators(Self.makers), idempotent: true),
+                requestBody: .json("ApplicationRequest"),
+                responses: [201: OpenAPI.Reply.json("Application", "Created.", headers: ["ETag", "Location"])],
+                errors: [409, 422],
+                maxBodyBytes: TypedPayload.maxBytes
+            ),
+            service: service,
+            action: "application.create"
+        ) { call, input in
+            let payload = try TypedPayload.decode(input)
+            let outcome = try Self.check(payload, office: call.principal.officeID, call)
+            let id = try call.connection.query(
+                Self.insert,
+                [
+                    call.principal.officeID, payload.type.rawValue, try outcome.payload.json(),
+                    try PostgresJSON(encoding: StoredChecks(outcome)),
+                    outcome.personID, outcome.employerID, try call.operatorID,
+                ]
+            ).single().decode(0, as: Int64.self)
+            let record = try ApplicationRecord.load(id, on: call.connection)
+            try call.audit("application.create", target: ("application", id), after: record.payload)
+            return try Self.answer(record, call, status: 201)
         }
 
-        router.add(.get, "/api/v1/applications/:id") { request in
-            try service.run(request, access: .personsAnd(Self.readers), action: "application.read") { call in
-                let record = try ApplicationRecord.load(try Self.id(request), on: call.connection)
-                // The payload holds the person's full details: opening it is audited like a record.
-                try call.audit("application.read", target: ("application", record.id), office: record.officeID)
-                return try Self.answer(record, call)
-            }
+        api.business(
+            OpenAPI.Operation(
+                method: .get,
+                path: "/api/v1/applications/{id}",
+                id: "getApplication",
+                tag: "applications",
+                summary: "查看业务申请 / Get an application",
+                description: "In full, with the results of its last checks; the reading is audited.",
+                access: .business(.personsAnd(Self.readers), idempotent: false),
+                parameters: [id],
+                responses: [200: one]
+            ),
+            service: service,
+            action: "application.read"
+        ) { call, input in
+            let record = try ApplicationRecord.load(input.integer(required: "id"), on: call.connection)
+            // The payload holds the person's full details: opening it is audited like a record.
+            try call.audit("application.read", target: ("application", record.id), office: record.officeID)
+            return try Self.answer(record, call)
         }
 
-        router.add(.put, "/api/v1/applications/:id") { request in
-            try service.run(request, access: .operators(Self.makers), action: "application.update") { call in
-                var record = try Self.loadForMaker(request, call, requireIfMatch: true)
-                let payload = try TypedPayload.decode(record.type, body: request.body)
-                let outcome = try Self.check(payload, office: record.officeID, call)
-                let before = record.payload
-                try call.connection.query(
-                    Self.update,
-                    [
-                        record.id, try outcome.payload.json(), try PostgresJSON(encoding: StoredChecks(outcome)),
-                        outcome.personID, outcome.employerID,
-                    ]
-                )
-                record = try ApplicationRecord.load(record.id, on: call.connection)
-                try call.audit(
-                    "application.update",
-                    target: ("application", record.id),
-                    before: before,
-                    after: record.payload
-                )
-                return try Self.answer(record, call)
-            }
+        api.business(
+            OpenAPI.Operation(
+                method: .put,
+                path: "/api/v1/applications/{id}",
+                id: "updateApplication",
+                tag: "applications",
+                summary: "修改业务申请 / Change an application",
+                description: """
+                    A draft or returned application, by its maker; the checks run again. The payload must be of \
+                    the application's own type (422 naming each member otherwise).
+                    """,
+                access: .business(.operators(Self.makers), idempotent: false),
+                parameters: [id, .ifMatchRequired],
+                requestBody: .json("ApplicationUpdate"),
+                responses: [200: one],
+                errors: [409, 412, 422, 428],
+                maxBodyBytes: TypedPayload.maxBytes
+            ),
+            service: service,
+            action: "application.update"
+        ) { call, input in
+            var record = try Self.loadForMaker(input, call, requireIfMatch: true)
+            let payload = try TypedPayload.decode(record.type, update: input)
+            let outcome = try Self.check(payload, office: record.officeID, call)
+            let before = record.payload
+            try call.connection.query(
+                Self.update,
+                [
+                    record.id, try outcome.payload.json(), try PostgresJSON(encoding: StoredChecks(outcome)),
+                    outcome.personID, outcome.employerID,
+                ]
+            )
+            record = try ApplicationRecord.load(record.id, on: call.connection)
+            try call.audit(
+                "application.update",
+                target: ("application", record.id),
+                before: before,
+                after: record.payload
+            )
+            return try Self.answer(record, call)
         }
 
-        router.add(.post, "/api/v1/applications/:id/submit") { request in
-            try service.run(request, access: .operators(Self.makers), action: "application.submit") { call in
-                let record = try Self.loadForMaker(request, call, requireIfMatch: false)
-                let outcome = try Self.recheck(record, call)
-                guard !outcome.issues.hasErrors else {
-                    throw BusinessError.invalid(outcome.issues)
+        api.business(
+            Self.step(
+                "submit",
+                id: "submitApplication",
+                summary: "提交业务申请 / Submit an application",
+                description: """
+                    A draft or returned application goes to review, by its maker; the checks run again and any \
+                    error is a 422 naming each field (the application stays as it was).
+                    """,
+                access: .operators(Self.makers)
+            ),
+            service: service,
+            action: "application.submit"
+        ) { call, input in
+            let record = try Self.loadForMaker(input, call, requireIfMatch: false)
+            let outcome = try Self.recheck(record, call)
+            guard !outcome.issues.hasErrors else {
+                throw BusinessError.invalid(outcome.issues)
+            }
+            try call.connection.query(
+                Self.submit,
+                [
+                    record.id, try PostgresJSON(encoding: StoredChecks(outcome)), outcome.personID,
+                    outcome.employerID,
+                ]
+            )
+            let updated = try ApplicationRecord.load(record.id, on: call.connection)
+            try call.audit("application.submit", target: ("application", record.id))
+            return try Self.answer(updated, call)
+        }
+
+        api.business(
+            Self.step(
+                "approve",
+                id: "approveApplication",
+                summary: "复核通过 / Approve an application",
+                description: """
+                    The checks run again (an error is a 422); the effects apply, the voucher is issued, the \
+                    applicant notified, all in one transaction. A reviewer other than the maker (maker-checker).
+                    """,
+                access: .operators(Self.reviewers)
+            ),
+            service: service,
+            action: "application.approve"
+        ) { call, input in
+            let record = try Self.loadForDecision(input, call)
+            let outcome = try Self.recheck(record, call)
+            guard !outcome.issues.hasErrors else {
+                throw BusinessError.invalid(outcome.issues)
+            }
+            let checker = try call.operatorID
+            let subject = try ApplicationApproval.apply(outcome, record, on: call.connection)
+            try call.connection.query(
+                Self.decide,
+                [
+                    record.id, "approved", checker, nil, try PostgresJSON(encoding: StoredChecks(outcome)),
+                    subject.personID, subject.employerID,
+                ]
+            )
+            let number = try VoucherIssuance.issue(record, subject, outcome, checkerID: checker, on: call.connection)
+            try VoucherIssuance.notify(
+                record,
+                personID: subject.personID,
+                phone: subject.phone,
+                decision: "approved",
+                voucher: number,
+                reasons: nil,
+                on: call.connection
+            )
+            try call.audit(
+                "application.approve",
+                target: ("application", record.id),
+                office: record.officeID,
+                before: record.payload,
+                after: try PostgresJSON(encoding: ["voucherNumber": number, "status": "approved"])
+            )
+            return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
+        }
+
+        for (verb, status, id, summary, description) in [
+            (
+                "reject", "rejected", "rejectApplication", "不予办理 / Reject an application",
+                "With the reasons, for the applicant. A reviewer other than the maker."
+            ),
+            (
+                "return", "returned", "returnApplication", "退回补正 / Return an application for correction",
+                "With the reasons; the maker corrects and submits again. A reviewer other than the maker."
+            ),
+        ] {
+            api.business(
+                Self.step(
+                    verb,
+                    id: id,
+                    summary: summary,
+                    description: description,
+                    access: .operators(Self.reviewers),
+                    body: .json("Reasons")
+                ),
+                service: service,
+                action: "application.\(verb)"
+            ) { call, input in
+                let reasons = try input.body(Reasons.self).reasons.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !reasons.isEmpty else {
+                    throw BusinessError.invalid([ValidationIssue(field: "reasons", code: .required)])
                 }
+                let record = try Self.loadForDecision(input, call)
                 try call.connection.query(
-                    Self.submit,
-                    [
-                        record.id, try PostgresJSON(encoding: StoredChecks(outcome)), outcome.personID,
-                        outcome.employerID,
-                    ]
+                    status == "rejected" ? Self.decide : Self.giveBack,
+                    status == "rejected"
+                        ? [record.id, status, try call.operatorID, reasons, nil, nil, nil]
+                        : [record.id, reasons]
                 )
-                let updated = try ApplicationRecord.load(record.id, on: call.connection)
-                try call.audit("application.submit", target: ("application", record.id))
-                return try Self.answer(updated, call)
-            }
-        }
-
-        router.add(.post, "/api/v1/applications/:id/approve") { request in
-            try service.run(request, access: .operators(Self.reviewers), action: "application.approve") { call in
-                let record = try Self.loadForDecision(request, call)
-                let outcome = try Self.recheck(record, call)
-                guard !outcome.issues.hasErrors else {
-                    throw BusinessError.invalid(outcome.issues)
+                let phone = try record.personID.flatMap {
+                    try call.connection.query(ApplicationApproval.personSummary, [$0]).first?.decode(
+                        "phone",
+                        as: String?.self
+                    )
                 }
-                let checker = try call.operatorID
-                let subject = try ApplicationApproval.apply(outcome, record, on: call.connection)
-                try call.connection.query(
-                    Self.decide,
-                    [
-                        record.id, "approved", checker, nil, try PostgresJSON(encoding: StoredChecks(outcome)),
-                        subject.personID, subject.employerID,
-                    ]
-                )
-                let number = try VoucherIssuance.issue(
-                    record,
-                    subject,
-                    outcome,
-                    checkerID: checker,
-                    on: call.connection
-                )
                 try VoucherIssuance.notify(
                     record,
-                    personID: subject.personID,
-                    phone: subject.phone,
-                    decision: "approved",
-                    voucher: number,
-                    reasons: nil,
+                    personID: record.personID,
+                    phone: phone,
+                    decision: status,
+                    voucher: nil,
+                    reasons: reasons,
                     on: call.connection
                 )
                 try call.audit(
-                    "application.approve",
+                    "application.\(verb)",
                     target: ("application", record.id),
                     office: record.officeID,
-                    before: record.payload,
-                    after: try PostgresJSON(encoding: ["voucherNumber": number, "status": "approved"])
+                    after: try PostgresJSON(encoding: ["reasons": reasons])
                 )
                 return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
             }
         }
 
-        for (verb, status) in [("reject", "rejected"), ("return", "returned")] {
-            router.add(.post, "/api/v1/applications/:id/\(verb)") { request in
-                try service.run(request, access: .operators(Self.reviewers), action: "application.\(verb)") { call in
-                    let body = try JSONBody.decode(Reasons.self, from: request.body, maxBytes: 16 * 1024)
-                    let reasons = body.reasons?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-                    guard (1...2000).contains(reasons.count) else {
-                        throw BusinessError.invalid([
-                            ValidationIssue(
-                                field: "reasons",
-                                code: reasons.isEmpty ? .required : .tooLong,
-                                arguments: ["max": "2000"]
-                            )
-                        ])
-                    }
-                    let record = try Self.loadForDecision(request, call)
-                    try call.connection.query(
-                        status == "rejected" ? Self.decide : Self.giveBack,
-                        status == "rejected"
-                            ? [record.id, status, try call.operatorID, reasons, nil, nil, nil]
-                            : [record.id, reasons]
-                    )
-                    let phone = try record.personID.flatMap {
-                        try call.connection.query(ApplicationApproval.personSummary, [$0]).first?.decode(
-                            "phone",
-                            as: String?.self
-                        )
-                    }
-                    try VoucherIssuance.notify(
-                        record,
-                        personID: record.personID,
-                        phone: phone,
-                        decision: status,
-                        voucher: nil,
-                        reasons: reasons,
-                        on: call.connection
-                    )
-                    try call.audit(
-                        "application.\(verb)",
-                        target: ("application", record.id),
-                        office: record.officeID,
-                        after: try PostgresJSON(encoding: ["reasons": reasons])
-                    )
-                    return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
-                }
-            }
+        api.business(
+            Self.step(
+                "cancel",
+                id: "cancelApplication",
+                summary: "撤销业务申请 / Cancel an application",
+                description: "A draft or returned application, by its maker.",
+                access: .operators(Self.makers)
+            ),
+            service: service,
+            action: "application.cancel"
+        ) { call, input in
+            let record = try Self.loadForMaker(input, call, requireIfMatch: false)
+            try call.connection.query(Self.cancel, [record.id])
+            try call.audit("application.cancel", target: ("application", record.id))
+            return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
         }
 
-        router.add(.post, "/api/v1/applications/:id/cancel") { request in
-            try service.run(request, access: .operators(Self.makers), action: "application.cancel") { call in
-                let record = try Self.loadForMaker(request, call, requireIfMatch: false)
-                try call.connection.query(Self.cancel, [record.id])
-                try call.audit("application.cancel", target: ("application", record.id))
-                return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
-            }
+        api.business(ApplicationQueue.operation, service: service, action: "application.list") { call, input in
+            try ApplicationQueue.list(input, call)
         }
+    }
 
-        router.add(.get, "/api/v1/applications") { request in
-            try service.run(request, access: .personsAnd(Self.readers), action: "application.list") { call in
-                try ApplicationQueue.list(request, call)
-            }
-        }
+    /// A step of the workflow: `POST /api/v1/applications/{id}/<verb>`.
+    static func step(
+        _ verb: String,
+        id: String,
+        summary: String,
+        description: String,
+        access: Access,
+        body: OpenAPI.RequestBody? = nil
+    ) -> OpenAPI.Operation {
+        OpenAPI.Operation(
+            method: .post,
+            path: "/api/v1/applications/{id}/\(verb)",
+            id: id,
+            tag: "applications",
+            summary: summary,
+            description: description,
+            access: .business(access, idempotent: true),
+            parameters: [.id("The application."), .ifMatch],
+            requestBody: body,
+            responses: [200: OpenAPI.Reply.json("Application", "The application, changed.", headers: ["ETag"])],
+            errors: [409, 412, 422],
+            maxBodyBytes: body == nil ? nil : 16 * 1024
+        )
     }
 
     // MARK: Steps
@@ -237,21 +361,17 @@ public enum ApplicationRoutes {
         return try ApplicationChecks.run(payload, office: office, today: Self.today(), on: call.connection)
     }
 
-    static func id(_ request: HTTPRequest) throws -> Int64 {
-        try RegistryRoutes.id(request, "该业务申请", "application")
-    }
-
     /// The application, locked, after its `If-Match` (412 when stale; 428 when required and
     /// absent).
     static func loadForChange(
-        _ request: HTTPRequest,
+        _ input: RequestInput,
         _ call: BusinessCall,
         requireIfMatch: Bool
     ) throws
         -> ApplicationRecord
     {
-        let record = try ApplicationRecord.load(try Self.id(request), forUpdate: true, on: call.connection)
-        guard let condition = request.headers["If-Match"] else {
+        let record = try ApplicationRecord.load(input.integer(required: "id"), forUpdate: true, on: call.connection)
+        guard let condition = input.string("If-Match") else {
             if requireIfMatch {
                 throw BusinessError(
                     428,
@@ -274,8 +394,8 @@ public enum ApplicationRoutes {
     }
 
     /// The application for a reviewer's decision: submitted, and not the reviewer's own.
-    static func loadForDecision(_ request: HTTPRequest, _ call: BusinessCall) throws -> ApplicationRecord {
-        let record = try Self.loadForChange(request, call, requireIfMatch: false)
+    static func loadForDecision(_ input: RequestInput, _ call: BusinessCall) throws -> ApplicationRecord {
+        let record = try Self.loadForChange(input, call, requireIfMatch: false)
         guard record.status == "submitted" else {
             throw Self.wrongStatus(record, call.language)
         }
@@ -290,13 +410,13 @@ public enum ApplicationRoutes {
 
     /// The application for its maker's change, submission or cancellation: a draft or returned.
     static func loadForMaker(
-        _ request: HTTPRequest,
+        _ input: RequestInput,
         _ call: BusinessCall,
         requireIfMatch: Bool
     ) throws
         -> ApplicationRecord
     {
-        let record = try Self.loadForChange(request, call, requireIfMatch: requireIfMatch)
+        let record = try Self.loadForChange(input, call, requireIfMatch: requireIfMatch)
         try Self.requireMaker(record, call)
         guard record.status == "draft" || record.status == "returned" else {
             throw Self.wrongStatus(record, call.language)

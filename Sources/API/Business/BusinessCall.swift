@@ -123,10 +123,10 @@ public struct BusinessService: Sendable {
                 if changesState && request.method != .get && request.method != .head && !call.isAudited {
                     try call.audit(action)
                 }
+                response.headers.append(("Content-Language", language.rawValue))
                 if let key {
                     try Idempotency.finish(key, call, keepsAnswer ? response : Idempotency.notKept(request))
                 }
-                response.headers.append(("Content-Language", language.rawValue))
                 return response
             }
         } catch let error as BusinessError {
@@ -138,6 +138,8 @@ public struct BusinessService: Sendable {
         } catch let error as PostgresError {
             guard let mapped = Self.answer(error) else { throw error }
             return mapped.response(requestID: request.requestID, language: language)
+        } catch is PostgresEncodingError {
+            return Localization.unstorable.response(requestID: request.requestID, language: language)
         }
     }
 
@@ -224,14 +226,13 @@ enum Idempotency {
         }
         let status = try row.decode("response_status", as: Int?.self) ?? 409
         let body = try row.decode("response_body", as: PostgresBytes?.self)?.bytes ?? []
-        return HTTPResponse(
-            status: status,
-            headers: [
-                ("Content-Type", status >= 400 ? "application/problem+json" : "application/json"),
-                ("Idempotent-Replayed", "true"),
-            ],
-            body: body
-        )
+        let kept =
+            try row.decode("response_headers", as: PostgresJSON?.self)?.decode([[String]].self) ?? [
+                ["Content-Type", status >= 400 ? "application/problem+json" : "application/json"]
+            ]
+        // The first answer again, as it was: a replay is the same answer, marked as one.
+        let headers = kept.compactMap { pair in pair.count == 2 ? (name: pair[0], value: pair[1]) : nil }
+        return HTTPResponse(status: status, headers: headers + [("Idempotent-Replayed", "true")], body: body)
     }
 
     /// What a retry of a request whose answer is not kept gets.
@@ -244,9 +245,13 @@ enum Idempotency {
     }
 
     static func finish(_ key: String, _ call: BusinessCall, _ response: HTTPResponse) throws {
+        let headers = try PostgresJSON(encoding: response.headers.map { [$0.name, $0.value] })
         try call.connection.query(
             Self.keep,
-            [call.principal.kind.rawValue, Self.principalID(call), key, response.status, PostgresBytes(response.body)]
+            [
+                call.principal.kind.rawValue, Self.principalID(call), key, response.status,
+                PostgresBytes(response.body), headers,
+            ]
         )
     }
 
@@ -279,13 +284,13 @@ enum Idempotency {
     )
     static let find = PreparedStatement(
         """
-        SELECT request_hash, response_status, response_body FROM shebao.idempotency_key \
+        SELECT request_hash, response_status, response_body, response_headers FROM shebao.idempotency_key \
         WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
         """
     )
     static let keep = PreparedStatement(
         """
-        UPDATE shebao.idempotency_key SET response_status = $4, response_body = $5 \
+        UPDATE shebao.idempotency_key SET response_status = $4, response_body = $5, response_headers = $6::jsonb \
         WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
         """
     )

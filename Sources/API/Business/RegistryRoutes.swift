@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 import HTTP1
-public import HTTPServer
+import HTTPServer
 import Postgres
 import Security
 
@@ -15,115 +15,197 @@ public enum RegistryRoutes {
         "id_card_front", "id_card_back", "household_register", "birth_certificate", "bank_card", "other",
     ]
 
-    public static func register(on router: inout Router, service: BusinessService) {
-        router.add(.get, "/api/v1/persons") { request in
-            try service.run(request, access: .operators(ApplicationRoutes.readers), action: "person.search") { call in
-                try Self.searchPersons(request, call)
-            }
+    public static func register(on api: inout APIRouter, service: BusinessService) {
+        let readers = ApplicationRoutes.readers
+        api.business(
+            Self.searchOperation(
+                "persons",
+                id: "searchPersons",
+                summary: "查询参保人员 / Search persons",
+                identifier: ("citizenId", OpenAPI.Schemas.citizenIDQuery, "The exact citizen ID."),
+                description: "By citizen ID or a part of the name, or all of them; ID and phone numbers masked.",
+                list: "PersonList"
+            ),
+            service: service,
+            action: "person.search"
+        ) { call, input in
+            try Self.searchPersons(input, call)
         }
 
-        router.add(.get, "/api/v1/persons/:id") { request in
-            try service.run(request, access: .personsAnd(ApplicationRoutes.readers), action: "person.read") { call in
-                let id = try Self.id(request, "参保人员", "person")
-                guard let row = try call.connection.query(Self.person, [id]).first else {
-                    throw BusinessError.notFound("该参保人员", "person")
-                }
-                try call.audit(
-                    "person.read",
-                    target: ("person", id),
-                    office: try row.decode("office_id", as: Int64.self)
-                )
-                return .json(try Self.personRecord(row, id, call))
-            }
+        api.business(
+            OpenAPI.Operation(
+                method: .get,
+                path: "/api/v1/persons/{id}",
+                id: "getPerson",
+                tag: "registry",
+                summary: "查看参保人员 / Get a person",
+                description:
+                    "The record in full with enrolments, applications and documents; the reading is audited.",
+                access: .business(.personsAnd(readers), idempotent: false),
+                parameters: [.id("The person.")],
+                responses: [200: OpenAPI.Reply.json("Person", "The person.")]
+            ),
+            service: service,
+            action: "person.read"
+        ) { call, input in
+            let (id, row) = try Self.readAudited(Self.person, input, call, ("该参保人员", "person"))
+            return .json(try Self.personRecord(row, id, call))
         }
 
-        router.add(.get, "/api/v1/employers") { request in
-            try service.run(request, access: .operators(ApplicationRoutes.readers), action: "employer.search") { call in
-                try Self.searchEmployers(request, call)
-            }
+        api.business(
+            Self.searchOperation(
+                "employers",
+                id: "searchEmployers",
+                summary: "查询参保单位 / Search employers",
+                identifier: ("creditCode", OpenAPI.Schemas.creditCodeQuery, "The exact credit code."),
+                description: "By credit code or a part of the name, or all of them; phone numbers masked.",
+                list: "EmployerList"
+            ),
+            service: service,
+            action: "employer.search"
+        ) { call, input in
+            try Self.searchEmployers(input, call)
         }
 
-        router.add(.get, "/api/v1/employers/:id") { request in
-            try service.run(request, access: .operators(ApplicationRoutes.readers), action: "employer.read") { call in
-                let id = try Self.id(request, "参保单位", "employer")
-                guard let row = try call.connection.query(Self.employer, [id]).first else {
-                    throw BusinessError.notFound("该参保单位", "employer")
-                }
-                try call.audit(
-                    "employer.read",
-                    target: ("employer", id),
-                    office: try row.decode("office_id", as: Int64.self)
-                )
-                var writer = JSONWriter(capacity: 512)
-                writer.beginObject()
-                writer.key("id")
-                writer.number(id)
-                try writer.columns(
-                    row,
-                    [
-                        "creditCode": "credit_code", "name": "name", "industryCode": "industry_code",
-                        "address": "address", "contactPhone": "contact_phone", "status": "status",
-                    ]
-                )
-                writer.key("riskClass")
-                writer.number(try row.decode("risk_class", as: Int.self))
-                writer.key("officeId")
-                writer.number(try row.decode("office_id", as: Int64.self))
-                writer.key("staffCount")
-                writer.number(try row.decode("staff", as: Int64.self))
-                writer.endObject()
-                return .json(writer.bytes)
-            }
+        api.business(
+            OpenAPI.Operation(
+                method: .get,
+                path: "/api/v1/employers/{id}",
+                id: "getEmployer",
+                tag: "registry",
+                summary: "查看参保单位 / Get an employer",
+                description: "The record in full; the reading is audited.",
+                access: .business(.operators(readers), idempotent: false),
+                parameters: [.id("The employer.")],
+                responses: [200: OpenAPI.Reply.json("Employer", "The employer.")]
+            ),
+            service: service,
+            action: "employer.read"
+        ) { call, input in
+            let (id, row) = try Self.readAudited(Self.employer, input, call, ("该参保单位", "employer"))
+            var writer = JSONWriter(capacity: 512)
+            writer.beginObject()
+            writer.key("id")
+            writer.number(id)
+            try writer.columns(
+                row,
+                [
+                    "creditCode": "credit_code", "name": "name", "industryCode": "industry_code",
+                    "address": "address", "contactPhone": "contact_phone", "status": "status",
+                ]
+            )
+            writer.key("riskClass")
+            writer.number(try row.decode("risk_class", as: Int.self))
+            writer.key("officeId")
+            writer.number(try row.decode("office_id", as: Int64.self))
+            writer.key("staffCount")
+            writer.number(try row.decode("staff", as: Int64.self))
+            writer.endObject()
+            return .json(writer.bytes)
         }
 
-        for owner in ["persons", "applications"] {
-            router.add(
-                .post,
-                "/api/v1/\(owner)/:id/documents",
-                maxBodyBytes: Self.maxDocumentBytes
-            ) { request in
-                try service.run(request, access: .operators(ApplicationRoutes.makers), action: "document.upload") {
-                    call in
-                    try Self.upload(request, call, toApplication: owner == "applications")
-                }
-            }
-        }
-
-        router.add(.get, "/api/v1/documents/:id") { request in
-            try service.run(request, access: .personsAnd(ApplicationRoutes.readers), action: "document.read") { call in
-                let id = try Self.id(request, "文件", "document")
-                guard let row = try call.connection.query(Self.document, [id]).first else {
-                    throw BusinessError.notFound("该文件", "document")
-                }
-                try call.audit(
-                    "document.read",
-                    target: ("document", id),
-                    office: try row.decode("office_id", as: Int64.self)
-                )
-                return HTTPResponse(
-                    status: 200,
-                    headers: [
-                        ("Content-Type", try row.decode("content_type", as: String.self)),
-                        ("Cache-Control", "private, no-store"), ("X-Content-Type-Options", "nosniff"),
-                        ("Content-Disposition", "inline"),
+        for (owner, id, summary, description) in [
+            (
+                "persons", "uploadPersonDocument", "上传参保人员材料 / Upload a person's document",
+                "A scan kept with the person's record."
+            ),
+            (
+                "applications", "uploadApplicationDocument", "上传业务申请材料 / Upload an application's document",
+                "A scan kept with a draft or returned application (409 otherwise)."
+            ),
+        ] {
+            api.business(
+                OpenAPI.Operation(
+                    method: .post,
+                    path: "/api/v1/\(owner)/{id}/documents",
+                    id: id,
+                    tag: "documents",
+                    summary: summary,
+                    description: description + " JPEG, PNG or PDF, recognised by the bytes (415 otherwise).",
+                    access: .business(.operators(ApplicationRoutes.makers), idempotent: true),
+                    parameters: [
+                        .id(owner == "persons" ? "The person." : "The application."),
+                        .query("type", OpenAPI.Schema.ref("DocumentType"), "What the scan is.", required: true),
                     ],
-                    body: try row.decode("content", as: PostgresBytes.self).bytes
-                )
+                    requestBody: .upload,
+                    responses: [201: OpenAPI.Reply.json("Document", "Stored.", headers: ["Location"])],
+                    errors: [415],
+                    maxBodyBytes: Self.maxDocumentBytes
+                ),
+                service: service,
+                action: "document.upload"
+            ) { call, input in
+                try Self.upload(input, call, toApplication: owner == "applications")
             }
         }
+
+        api.business(
+            OpenAPI.Operation(
+                method: .get,
+                path: "/api/v1/documents/{id}",
+                id: "getDocument",
+                tag: "documents",
+                summary: "查看材料 / Get a document",
+                description: "The scan's bytes, as stored; the reading is audited.",
+                access: .business(.personsAnd(readers), idempotent: false),
+                parameters: [.id("The document.")],
+                responses: [
+                    200: OpenAPI.Reply.media(
+                        ["image/jpeg", "image/png", "application/pdf"],
+                        ["type": "string", "format": "binary", "description": "The file's bytes."],
+                        "The file."
+                    )
+                ]
+            ),
+            service: service,
+            action: "document.read"
+        ) { call, input in
+            let (_, row) = try Self.readAudited(Self.document, input, call, ("该文件", "document"))
+            return HTTPResponse(
+                status: 200,
+                headers: [
+                    ("Content-Type", try row.decode("content_type", as: String.self)),
+                    ("Cache-Control", "private, no-store"), ("X-Content-Type-Options", "nosniff"),
+                    ("Content-Disposition", "inline"),
+                ],
+                body: try row.decode("content", as: PostgresBytes.self).bytes
+            )
+        }
+    }
+
+    /// `GET /api/v1/<owner>`: a registry search.
+    static func searchOperation(
+        _ owner: String,
+        id: String,
+        summary: String,
+        identifier: (name: String, schema: OpenAPI.JSONValue, description: String),
+        description: String,
+        list: String
+    ) -> OpenAPI.Operation {
+        OpenAPI.Operation(
+            method: .get,
+            path: "/api/v1/\(owner)",
+            id: id,
+            tag: "registry",
+            summary: summary,
+            description: description,
+            access: .business(.operators(ApplicationRoutes.readers), idempotent: false),
+            parameters: [
+                .query(identifier.name, identifier.schema, identifier.description),
+                .query("name", OpenAPI.Schema.string(maxLength: 100), "A part of the name."),
+                .limit(default: 20, maximum: 100),
+                .cursor,
+            ],
+            responses: [200: OpenAPI.Reply.json(list, "A page, newest first.")]
+        )
     }
 
     // MARK: Persons
 
-    static func searchPersons(_ request: HTTPRequest, _ call: BusinessCall) throws -> HTTPResponse {
-        try Self.search(
-            request,
-            call,
-            Self.personSearch,
-            identifier: "citizenId",
-            hint: ("请按公民身份号码（citizenId）或姓名（name）查询", "search by citizenId or name"),
-            path: "/api/v1/persons"
-        ) { row, writer in
+    static func searchPersons(_ input: RequestInput, _ call: BusinessCall) throws -> HTTPResponse {
+        try Self.search(input, call, Self.personSearch, identifier: "citizenId", path: "/api/v1/persons") {
+            row,
+            writer in
             writer.key("name")
             writer.string(try row.decode("name", as: String.self))
             writer.key("citizenIdMasked")
@@ -220,15 +302,10 @@ public enum RegistryRoutes {
 
     // MARK: Employers
 
-    static func searchEmployers(_ request: HTTPRequest, _ call: BusinessCall) throws -> HTTPResponse {
-        try Self.search(
-            request,
-            call,
-            Self.employerSearch,
-            identifier: "creditCode",
-            hint: ("请按统一社会信用代码（creditCode）或单位名称（name）查询", "search by creditCode or name"),
-            path: "/api/v1/employers"
-        ) { row, writer in
+    static func searchEmployers(_ input: RequestInput, _ call: BusinessCall) throws -> HTTPResponse {
+        try Self.search(input, call, Self.employerSearch, identifier: "creditCode", path: "/api/v1/employers") {
+            row,
+            writer in
             try writer.columns(row, ["creditCode": "credit_code", "name": "name", "status": "status"])
             writer.key("contactPhoneMasked")
             writer.optional(
@@ -239,46 +316,38 @@ public enum RegistryRoutes {
         }
     }
 
-    /// A registry search by an identifier (exact, upper-cased) or a name (anywhere in it), a
-    /// keyset page at a time; 400 with `hint` when neither is given.
+    /// A registry search by an identifier (exact, upper-cased) or a name (anywhere in it), or of
+    /// everyone in the caller's offices when neither is given, a keyset page at a time.
     static func search(
-        _ request: HTTPRequest,
+        _ input: RequestInput,
         _ call: BusinessCall,
         _ statement: PreparedStatement,
         identifier: String,
-        hint: (zh: String, en: String),
         path: String,
         _ item: (PostgresRow, inout JSONWriter) throws -> Void
     ) throws -> HTTPResponse {
-        let limit = try Query.integer(request, "limit", default: 20, range: 1...100)
-        let cursor = try Query.optionalInteger(request, "cursor", range: 1...Int.max)
-        let key = request.query(identifier).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-        let name = request.query("name").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard key?.isEmpty == false || name?.isEmpty == false else {
-            throw BusinessError(400, zh: hint.zh, en: hint.en)
-        }
-        let rows = try call.connection.query(statement, [key, name.map(Self.likePattern), cursor, limit + 1])
-        return try KeysetPage.answer(request, rows, limit: limit, path: path, item)
+        let limit = input.integer(required: "limit")
+        let key = input.string(identifier).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        let name = input.string("name").map { $0.trimmingCharacters(in: .whitespaces) }
+        let rows = try call.connection.query(
+            statement,
+            [
+                key.flatMap { $0.isEmpty ? nil : $0 }, name.flatMap { $0.isEmpty ? nil : Self.likePattern($0) },
+                input.integer("cursor"), limit + 1,
+            ]
+        )
+        return try KeysetPage.answer(call.request, rows, limit: Int(limit), path: path, item)
     }
 
     // MARK: Documents
 
-    static func upload(_ request: HTTPRequest, _ call: BusinessCall, toApplication: Bool) throws -> HTTPResponse {
-        let owner = try Self.id(request, toApplication ? "业务申请" : "参保人员", toApplication ? "application" : "person")
-        guard let type = try Query.oneOf(request, "type", Self.documentTypes) else {
-            throw BusinessError(
-                400,
-                zh: "请用查询参数 type 指明文件种类：\(Self.documentTypes.joined(separator: "、"))",
-                en: "name the document with the query parameter type: \(Self.documentTypes.joined(separator: ", "))"
-            )
+    static func upload(_ input: RequestInput, _ call: BusinessCall, toApplication: Bool) throws -> HTTPResponse {
+        let owner = input.integer(required: "id")
+        let body = call.request.body
+        guard let type = input.string("type") else {
+            preconditionFailure("the document type is a required parameter")
         }
-        guard !request.body.isEmpty else {
-            throw BusinessError(400, zh: "文件内容为空", en: "the body is empty: send the file's bytes")
-        }
-        guard request.body.count <= Self.maxDocumentBytes else {
-            throw BusinessError(413, zh: "文件超过 5 MiB", en: "the file is larger than 5 MiB")
-        }
-        guard let contentType = FileSignature.contentType(of: request.body) else {
+        guard let contentType = FileSignature.contentType(of: body) else {
             throw BusinessError(
                 415,
                 zh: "仅接受 JPEG、PNG 或 PDF 文件（按文件内容识别）",
@@ -306,8 +375,8 @@ public enum RegistryRoutes {
         let id = try call.connection.query(
             Self.insertDocument,
             [
-                office, person, application, type, contentType, request.body.count,
-                PostgresBytes(SHA256.hash(request.body)), PostgresBytes(request.body), try call.operatorID,
+                office, person, application, type, contentType, body.count,
+                PostgresBytes(SHA256.hash(body)), PostgresBytes(body), try call.operatorID,
             ]
         ).single().decode(0, as: Int64.self)
         try call.audit(
@@ -315,7 +384,7 @@ public enum RegistryRoutes {
             target: ("document", id),
             office: office,
             after: try PostgresJSON(encoding: [
-                "documentType": type, "contentType": contentType, "sizeBytes": "\(request.body.count)",
+                "documentType": type, "contentType": contentType, "sizeBytes": "\(body.count)",
             ])
         )
         var writer = JSONWriter(capacity: 128)
@@ -325,7 +394,7 @@ public enum RegistryRoutes {
         writer.key("contentType")
         writer.string(contentType)
         writer.key("sizeBytes")
-        writer.number(request.body.count)
+        writer.number(body.count)
         writer.endObject()
         return HTTPResponse(
             status: 201,
@@ -336,10 +405,20 @@ public enum RegistryRoutes {
 
     // MARK: Helpers
 
-    /// The route's `:id`, or 404 naming the kind of record (`zh`, `en`).
-    static func id(_ request: HTTPRequest, _ zh: String, _ en: String) throws -> Int64 {
-        guard let id = request.idParameter else { throw BusinessError.notFound(zh, en) }
-        return id
+    /// The record of the route's `id` by `statement` (which reads its `office_id`), its reading
+    /// audited as `<kind>.read`; 404 naming the kind when it is not in the caller's offices.
+    static func readAudited(
+        _ statement: PreparedStatement,
+        _ input: RequestInput,
+        _ call: BusinessCall,
+        _ kind: (zh: String, en: String)
+    ) throws -> (Int64, PostgresRow) {
+        let id = input.integer(required: "id")
+        guard let row = try call.connection.query(statement, [id]).first else {
+            throw BusinessError.notFound(kind.zh, kind.en)
+        }
+        try call.audit("\(kind.en).read", target: (kind.en, id), office: try row.decode("office_id", as: Int64.self))
+        return (id, row)
     }
 
     /// A LIKE pattern that finds `text` anywhere, its wildcards taken literally.

@@ -15,34 +15,49 @@ enum TypedPayload: Sendable, Hashable {
     case transferOut(TransferOut)
     case transferIn(TransferIn)
 
-    private struct Head: Decodable {
-        var type: String?
-    }
-
-    /// The type named by a request body's `type`.
-    ///
-    /// - Throws: ``BusinessError`` 422 naming `type` when it is absent or unknown.
-    static func type(of body: [UInt8]) throws -> ApplicationType {
-        let head = try JSONBody.decode(Head.self, from: body, maxBytes: Self.maxBytes)
-        guard let name = head.type, let type = ApplicationType(rawValue: name) else {
-            throw BusinessError.invalid([
-                ValidationIssue(
-                    field: "type",
-                    code: head.type == nil ? .required : .notAllowed,
-                    arguments: ["allowed": ApplicationType.allCases.map(\.rawValue).joined(separator: ", ")]
-                )
-            ])
-        }
-        return type
-    }
-
+    /// The largest body of an application taken.
     static let maxBytes = 256 * 1024
 
-    /// Decodes the `payload` member of a request body as `type`'s payload.
+    /// The business type and payload of a checked `ApplicationRequest` body.
+    static func decode(_ input: RequestInput) throws -> TypedPayload {
+        guard case .object(let members)? = input.body, case .string(let name)? = members["type"],
+            let type = ApplicationType(rawValue: name), let payload = members["payload"]
+        else {
+            preconditionFailure("an ApplicationRequest passed its schema without a type and a payload")
+        }
+        return try Self.decode(type, JSONReader(value: payload))
+    }
+
+    /// The payload of a checked `ApplicationUpdate` body, as `type`'s (the application's own).
     ///
-    /// - Throws: ``HTTPError`` 400 naming the first field of the wrong shape.
-    static func decode(_ type: ApplicationType, body: [UInt8]) throws -> TypedPayload {
-        try Self.decode(type, BodyReader(body: body))
+    /// - Throws: ``BusinessError`` 422 naming each member when the payload is not of `type`'s shape
+    ///   (the body's schema takes any type's payload; which one is the stored application's).
+    static func decode(_ type: ApplicationType, update input: RequestInput) throws -> TypedPayload {
+        guard case .object(let members)? = input.body, let payload = members["payload"] else {
+            preconditionFailure("an ApplicationUpdate passed its schema without a payload")
+        }
+        if case .string(let named)? = members["type"], named != type.rawValue {
+            throw BusinessError(
+                422,
+                zh: "本申请的业务类型为 \(type.rawValue)，不能改为 \(named)",
+                en: "the application is of type \(type.rawValue), not \(named)",
+                issues: [ValidationIssue(field: "type", code: .notAllowed, arguments: ["allowed": type.rawValue])]
+            )
+        }
+        let issues = SchemaValidator.shared.issues(
+            payload,
+            OpenAPI.Schema.ref(OpenAPI.Schemas.payloadSchema(type)),
+            at: "payload"
+        )
+        guard issues.isEmpty else {
+            throw BusinessError(
+                422,
+                zh: "修改的内容不是本申请业务类型（\(type.rawValue)）的数据",
+                en: "the payload is not of the application's type (\(type.rawValue))",
+                issues: issues
+            )
+        }
+        return try Self.decode(type, JSONReader(value: payload))
     }
 
     /// Decodes a stored payload (the `application.payload` column).
@@ -61,6 +76,21 @@ enum TypedPayload: Sendable, Hashable {
         case .baseDeclaration: .baseDeclaration(try reader.read())
         case .transferOut: .transferOut(try reader.read())
         case .transferIn: .transferIn(try reader.read())
+        }
+    }
+
+    /// The business type.
+    var type: ApplicationType {
+        switch self {
+        case .personRegistration: .personRegistration
+        case .personChange: .personChange
+        case .employerRegistration: .employerRegistration
+        case .enrolment: .enrolment
+        case .newbornEnrolment: .newbornEnrolment
+        case .enrolmentEnd: .enrolmentEnd
+        case .baseDeclaration: .baseDeclaration
+        case .transferOut: .transferOut
+        case .transferIn: .transferIn
         }
     }
 
@@ -105,16 +135,12 @@ private protocol PayloadReader {
     func read<P: Decodable>() throws -> P
 }
 
-/// The `payload` member of a request body, within the body limits.
-private struct BodyReader: PayloadReader {
-    struct Envelope<P: Decodable>: Decodable {
-        var payload: P
-    }
-
-    var body: [UInt8]
+/// A checked payload of a request body.
+private struct JSONReader: PayloadReader {
+    var value: JSONInput
 
     func read<P: Decodable>() throws -> P {
-        try JSONBody.decode(Envelope<P>.self, from: self.body, maxBytes: TypedPayload.maxBytes).payload
+        try self.value.decode(P.self)
     }
 }
 

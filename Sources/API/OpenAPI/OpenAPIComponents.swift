@@ -18,19 +18,41 @@ extension OpenAPI {
 
         /// The problem answers, by status: what each means on these routes.
         static let problems: [(status: Int, name: String, description: String)] = [
-            (400, "BadRequest", "请求格式错误 / The body is not JSON of the expected shape, or a parameter is malformed."),
+            (
+                400, "BadRequest",
+                "请求格式错误 / The request does not match this description: `errors` names each member or parameter "
+                    + "(its `arguments.in` says `query`, `path` or `header` for a parameter). The server's HTTP parser "
+                    + "answers it too, for a malformed request line, target or header."
+            ),
             (401, "Unauthorized", "未登录或会话已失效 / No live session, or the log-in was refused."),
-            (403, "Forbidden", "无权办理 / The roles do not allow it, or the password must be changed first."),
+            (
+                403, "Forbidden",
+                "无权办理 / The roles do not allow it, or the password must be changed or a second factor enrolled first."
+            ),
             (404, "NotFound", "未找到 / No such resource in the caller's offices (the two are not told apart)."),
+            (408, "RequestTimeout", "请求超时 / The request did not arrive in time (the server's HTTP parser)."),
             (409, "Conflict", "与当前状态冲突 / Not possible in the resource's current state, or a duplicate."),
             (412, "PreconditionFailed", "数据已被他人修改 / If-Match does not match: reload (the ETag is sent)."),
             (413, "ContentTooLarge", "内容过大 / The body is larger than the route takes."),
+            (414, "URITooLong", "请求地址过长 / The request line is longer than the server takes."),
             (415, "UnsupportedMediaType", "不支持的文件类型 / Not a JPEG, PNG or PDF file."),
+            (417, "ExpectationFailed", "不支持的 Expect / An `Expect` other than `100-continue`."),
             (422, "UnprocessableContent", "数据校验未通过 / The data failed the checks: see `errors`."),
             (428, "PreconditionRequired", "缺少 If-Match / The change needs If-Match with the ETag read."),
             (429, "TooManyRequests", "请求过于频繁 / Too many failed log-ins from this address: see Retry-After."),
-            (503, "ServiceUnavailable", "服务暂不可用 / A concurrent change won, or a dependency is down: retry."),
+            (431, "RequestHeaderFieldsTooLarge", "请求头过大 / A header line, or all of them, too large or too many."),
+            (500, "InternalServerError", "服务器内部错误 / A fault of the server; the body carries no internals."),
+            (501, "NotImplemented", "不支持的传输编码 / A transfer coding other than `chunked`."),
+            (
+                503, "ServiceUnavailable",
+                "服务暂不可用 / The worker is overloaded, a concurrent change won, or the database is down: retry "
+                    + "after Retry-After."
+            ),
+            (505, "HTTPVersionNotSupported", "不支持的 HTTP 版本 / Only HTTP/1.0 and HTTP/1.1 are served."),
         ]
+
+        /// What any route can answer, from the server's own parser and handler pool.
+        static let transportStatuses: Set<Int> = [400, 408, 413, 414, 417, 431, 500, 501, 503, 505]
 
         static func problemName(_ status: Int) -> String {
             Self.problems.first { $0.status == status }?.name ?? "Status\(status)"
@@ -55,29 +77,9 @@ extension OpenAPI {
             return responses
         }
 
-        static let parameters: [String: JSONValue] = [
-            "AcceptLanguage": [
-                "name": "Accept-Language", "in": "header", "required": false,
-                "schema": ["type": "string", "default": "zh-CN", "examples": ["en", "zh-CN"]],
-                "description": "简体中文（默认）或英文 / Chinese by default; English for `en` (RFC 9110 weights count).",
-            ],
-            "IdempotencyKey": [
-                "name": "Idempotency-Key", "in": "header", "required": false,
-                "schema": ["type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]{1,255}$"],
-                "description": """
-                A key of the client's choosing (a UUID, say): a retry with the same key gets the first answer \
-                again (`Idempotent-Replayed: true`) and changes nothing; the same key with another body is a 422.
-                """,
-            ],
-            "IfMatch": [
-                "name": "If-Match", "in": "header", "required": false, "schema": ["type": "string"],
-                "description": "The ETag read: when given and stale, the answer is 412 and nothing changes.",
-            ],
-            "IfMatchRequired": [
-                "name": "If-Match", "in": "header", "required": true, "schema": ["type": "string"],
-                "description": "The ETag read (`\"3\"`, or `*`): stale is a 412, absent a 428, and nothing changes.",
-            ],
-        ]
+        static var parameters: [String: JSONValue] {
+            Dictionary(uniqueKeysWithValues: Parameter.components.map { ($0.component ?? $0.name, $0.json) })
+        }
 
         static let headers: [String: JSONValue] = [
             "ETag": [

@@ -1,34 +1,40 @@
+import HTTP1
+
 /// The OpenAPI 3.1 description of the whole HTTP API, served at `GET /api/v1/openapi.json`.
 ///
-/// It is data: a table of operations (``OpenAPI/Paths``) over shared schemas, parameters and
-/// answers (``OpenAPI/Schemas``, ``OpenAPI/Components``). A test compares its operations with the
-/// router's table both ways, so a route added without its description fails the build's tests.
-/// The benchmark routes (`/plaintext`, `/json`, `/db`) are not part of the API and not described.
+/// It is written from the operations the routes are registered with (``APIRouter``), over shared
+/// schemas, parameters and answers (``OpenAPI/Schemas``, ``OpenAPI/Components``). The benchmark
+/// routes (`/plaintext`, `/json`, `/db`) are not part of the API and not described.
 public enum OpenAPIDocument {
-    /// The document as UTF-8 JSON, built once.
-    public static let json: [UInt8] = {
+    static let version = "3.1.0"
+
+    /// The operation of the document itself.
+    static let operation = OpenAPI.Operation(
+        method: .get,
+        path: "/api/v1/openapi.json",
+        id: "getOpenAPIDocument",
+        tag: "system",
+        summary: "接口说明 / This API description",
+        description: "This document: OpenAPI 3.1.",
+        access: .open,
+        responses: [200: OpenAPI.Reply.media(["application/json"], ["type": "object"], "The OpenAPI document.")]
+    )
+
+    /// The document of `operations` as UTF-8 JSON.
+    static func encoded(_ operations: [OpenAPI.Operation]) -> [UInt8] {
         do {
-            return try Self.document.encoded()
+            return try Self.document(operations).encoded()
         } catch {
             preconditionFailure("the API description does not encode as JSON: \(error)")
         }
-    }()
-
-    /// Every operation's method (upper-case, `GET`) and path template (`/api/v1/applications/{id}`).
-    public static func paths() -> [(method: String, path: String)] {
-        OpenAPI.Paths.operations.map { ($0.method.uppercased(), $0.path) }
     }
 
-    static let version = "3.1.0"
-
-    static var document: OpenAPI.JSONValue {
+    static func document(_ operations: [OpenAPI.Operation]) -> OpenAPI.JSONValue {
         var paths: [String: [String: OpenAPI.JSONValue]] = [:]
-        for operation in OpenAPI.Paths.operations {
-            precondition(
-                paths[operation.path]?[operation.method] == nil,
-                "\(operation.method) \(operation.path) is described twice"
-            )
-            paths[operation.path, default: [:]][operation.method] = operation.json
+        for operation in operations {
+            let method = operation.method.rawValue.lowercased()
+            precondition(paths[operation.path]?[method] == nil, "\(method) \(operation.path) is described twice")
+            paths[operation.path, default: [:]][method] = operation.json
         }
         return [
             "openapi": .string(Self.version),

@@ -73,18 +73,21 @@ extension OpenAPI {
             ["$ref": "#/components/schemas/\(name)"]
         }
 
+        /// A string. Unless it has a `pattern` of its own, it takes the one of ``TextPattern``: one
+        /// line, or several when `lines`, and never a control character.
         static func string(
             _ description: String? = nil,
             format: String? = nil,
             pattern: String? = nil,
             minLength: Int? = nil,
             maxLength: Int? = nil,
+            lines: Bool = false,
             example: String? = nil
         ) -> JSONValue {
             var schema: [String: JSONValue] = ["type": "string"]
             schema["description"] = description.map(JSONValue.string)
             schema["format"] = format.map(JSONValue.string)
-            schema["pattern"] = pattern.map(JSONValue.string)
+            schema["pattern"] = .string(pattern ?? (lines ? TextPattern.lines : TextPattern.line))
             schema["minLength"] = minLength.map(JSONValue.integer)
             schema["maxLength"] = maxLength.map(JSONValue.integer)
             schema["examples"] = example.map { [.string($0)] }
@@ -98,17 +101,22 @@ extension OpenAPI {
             return .object(schema)
         }
 
-        /// A 64-bit integer (an ID, an amount in fen).
+        /// A 64-bit integer (an ID, an amount in fen), or a 32-bit one with `format: "int32"`. Its
+        /// range is always written, the format's when no other is given, so that no client sends a
+        /// number the server cannot hold.
         static func integer(
             _ description: String? = nil,
             minimum: Int? = nil,
             maximum: Int? = nil,
             format: String = "int64"
         ) -> JSONValue {
-            var schema: [String: JSONValue] = ["type": "integer", "format": .string(format)]
+            let isNarrow = format == "int32"
+            var schema: [String: JSONValue] = [
+                "type": "integer", "format": .string(format),
+                "minimum": .integer(minimum ?? (isNarrow ? Int(Int32.min) : Int.min)),
+                "maximum": .integer(maximum ?? (isNarrow ? Int(Int32.max) : Int.max)),
+            ]
             schema["description"] = description.map(JSONValue.string)
-            schema["minimum"] = minimum.map(JSONValue.integer)
-            schema["maximum"] = maximum.map(JSONValue.integer)
             return .object(schema)
         }
 
@@ -133,17 +141,26 @@ extension OpenAPI {
             Self.string(description, format: "date-time")
         }
 
-        static func array(_ items: JSONValue, _ description: String? = nil) -> JSONValue {
+        static func array(
+            _ items: JSONValue,
+            _ description: String? = nil,
+            minItems: Int? = nil,
+            maxItems: Int? = nil
+        ) -> JSONValue {
             var schema: [String: JSONValue] = ["type": "array", "items": items]
             schema["description"] = description.map(JSONValue.string)
+            schema["minItems"] = minItems.map(JSONValue.integer)
+            schema["maxItems"] = maxItems.map(JSONValue.integer)
             return .object(schema)
         }
 
-        /// An object whose `required` members must be present; others may be left out.
+        /// An object a client sends: its `required` members must be present, others may be left
+        /// out, and no member outside `properties` is taken (`additionalProperties: false`).
         static func object(
             _ properties: KeyValuePairs<String, JSONValue>,
             required: [String] = [],
-            description: String? = nil
+            description: String? = nil,
+            isClosed: Bool = true
         ) -> JSONValue {
             var schema: [String: JSONValue] = [
                 "type": "object",
@@ -151,6 +168,9 @@ extension OpenAPI {
             ]
             if !required.isEmpty {
                 schema["required"] = .array(required.map(JSONValue.string))
+            }
+            if isClosed {
+                schema["additionalProperties"] = false
             }
             schema["description"] = description.map(JSONValue.string)
             return .object(schema)
@@ -166,7 +186,8 @@ extension OpenAPI {
             Self.object(
                 properties,
                 required: properties.map(\.key).filter { !optional.contains($0) },
-                description: description
+                description: description,
+                isClosed: false
             )
         }
 

@@ -117,6 +117,7 @@ extension OpenAPI {
                 "ApplicationRequest": [
                     "type": "object",
                     "required": ["type", "payload"],
+                    "additionalProperties": false,
                     "properties": [
                         "type": Schema.ref("ApplicationType"),
                         "payload": [
@@ -140,9 +141,10 @@ extension OpenAPI {
                 ],
                 "ApplicationUpdate": Schema.object(
                     [
-                        "payload": Self.anyPayload(
-                            "The new payload, of the application's own type (a `type` here is ignored)."
-                        )
+                        "type": Schema.ref("ApplicationType").merging([
+                            "description": "The application's type, if given: another one is a 422."
+                        ]),
+                        "payload": Self.anyPayload("The new payload, of the application's own type."),
                     ],
                     required: ["payload"],
                     description: "The changed data of a draft or returned application."
@@ -150,9 +152,10 @@ extension OpenAPI {
                 "Reasons": Schema.object(
                     [
                         "reasons": Schema.string(
-                            "Why, for the applicant: 1–2000 characters.",
+                            "Why, for the applicant: 1–2000 characters, lines allowed.",
                             minLength: 1,
-                            maxLength: 2000
+                            maxLength: 2000,
+                            lines: true
                         )
                     ],
                     required: ["reasons"]
@@ -231,7 +234,7 @@ extension OpenAPI {
                         "employerId": Schema.nullable(Schema.id("The employer it concerns, once registered.")),
                         "makerId": Schema.id("The clerk who made it (经办人)."),
                         "checkerId": Schema.nullable(Schema.id("The reviewer who decided it (复核人).")),
-                        "reasons": Schema.nullable(Schema.string("Why it was rejected or returned.")),
+                        "reasons": Schema.nullable(Schema.string("Why it was rejected or returned.", lines: true)),
                         "version": Schema.integer(
                             "Rises with every change; the ETag is it in quotes.",
                             format: "int32"
@@ -306,7 +309,32 @@ extension OpenAPI {
             "YYYY-MM-DD; cross-checked with the citizen ID when given.",
             format: "date"
         )
-        static let mobile = Schema.string("A mainland mobile number: 11 digits starting 13–19.", example: "13800138000")
+        static let mobile = Schema.string(
+            "A mainland mobile number: 11 digits starting 13–19.",
+            maxLength: 20,
+            example: "13800138000"
+        )
+        static let personName = Schema.string(
+            "Chinese characters (with ·) or Latin letters and spaces.",
+            maxLength: PersonName.maximumLength,
+            example: "张三"
+        )
+        static let address = Schema.string(maxLength: AccuracyCheck.maximumAddressLength)
+        static let bankName = Schema.string(maxLength: AccuracyCheck.maximumBankNameLength)
+        static let bankCard = Schema.string(
+            "16–19 digits with a Luhn check digit; spaces and hyphens are removed.",
+            maxLength: 40,
+            example: "6222020200112233446"
+        )
+        static let ssCard = Schema.string("社会保障卡号: 1–20 of 0-9 and A-Z.", maxLength: 20)
+        /// A registered person's record, in place of the citizen ID (lists mask the ID).
+        static let personID = Schema.id("The person's record (from a search), in place of `citizenId`.")
+        /// `citizenId` or `personId`, or both when they name the same person.
+        static let eitherPerson: JSONValue = [["required": ["citizenId"]], ["required": ["personId"]]]
+        /// The search parameter of a citizen ID: any text; only an exact ID finds anyone.
+        static let citizenIDQuery = Schema.string("The exact citizen ID.", maxLength: 18)
+        /// The search parameter of a credit code.
+        static let creditCodeQuery = Schema.string("The exact credit code.", maxLength: 18)
 
         static var payloads: [String: JSONValue] {
             [
@@ -326,17 +354,21 @@ extension OpenAPI {
                 ),
                 "PersonRegistration": Schema.object(
                     [
-                        "name": Schema.string("Chinese characters (with ·) or Latin letters and spaces."),
+                        "name": Self.personName,
                         "citizenId": Self.citizenID,
                         "gender": Self.gender,
                         "birthDate": Self.birthDate,
                         "phone": Self.mobile,
-                        "address": Schema.string(maxLength: 300),
+                        "address": Self.address,
                         "householdType": Self.householdType,
-                        "ssCardNumber": Schema.string("社会保障卡号: 1–20 of 0-9 and A-Z.", maxLength: 20),
-                        "bankCardNumber": Schema.string("16–19 digits with a Luhn check digit."),
-                        "bankName": Schema.string(maxLength: 100),
-                        "enrolments": Schema.array(Schema.ref("EnrolmentLine"), "First enrolments, if any."),
+                        "ssCardNumber": Self.ssCard,
+                        "bankCardNumber": Self.bankCard,
+                        "bankName": Self.bankName,
+                        "enrolments": Schema.array(
+                            Schema.ref("EnrolmentLine"),
+                            "First enrolments, if any.",
+                            maxItems: Scheme.allCases.count
+                        ),
                     ],
                     required: ["name", "citizenId", "householdType"],
                     description: "个人参保登记 / person registration: a new insured person."
@@ -344,29 +376,36 @@ extension OpenAPI {
                 "PersonChange": Schema.object(
                     [
                         "citizenId": Self.citizenID,
-                        "name": Schema.string(),
+                        "personId": Self.personID,
+                        "name": Self.personName,
                         "phone": Self.mobile,
-                        "address": Schema.string(maxLength: 300),
+                        "address": Self.address,
                         "householdType": Self.householdType,
-                        "ssCardNumber": Schema.string(maxLength: 20),
-                        "bankCardNumber": Schema.string(),
-                        "bankName": Schema.string(maxLength: 100),
+                        "ssCardNumber": Self.ssCard,
+                        "bankCardNumber": Self.bankCard,
+                        "bankName": Self.bankName,
                     ],
-                    required: ["citizenId"],
-                    description: "个人信息变更 / change of personal details: new values; absent members stay as they are."
-                ),
+                    description: """
+                        个人信息变更 / change of personal details: the person (by `citizenId` or `personId`) and \
+                        the new values; absent members stay as they are.
+                        """
+                ).merging(["anyOf": Self.eitherPerson]),
                 "EmployerRegistration": Schema.object(
                     [
                         "creditCode": Schema.string(
                             "统一社会信用代码: 18 characters with the GB 32100 check character.",
                             maxLength: 18,
-                            example: "91320102MA1XXXXX3X"
+                            example: "91320102MA1XXXXX34"
                         ),
-                        "name": Schema.string(),
-                        "industryCode": Schema.string("GB/T 4754: a section letter A–T and up to four digits."),
+                        "name": Schema.string(maxLength: EmployerRegistration.maximumNameLength),
+                        "industryCode": Schema.string(
+                            "GB/T 4754: a section letter A–T and up to four digits.",
+                            maxLength: 8,
+                            example: "I6510"
+                        ),
                         "riskClass": Schema.integer("Work-injury risk class.", minimum: 1, maximum: 8, format: "int32"),
-                        "address": Schema.string(maxLength: 300),
-                        "contactPhone": Schema.string("A landline or mobile number."),
+                        "address": Self.address,
+                        "contactPhone": Schema.string("A landline or mobile number.", maxLength: 20),
                     ],
                     required: ["creditCode", "name", "industryCode", "riskClass"],
                     description: "单位参保登记 / employer registration."
@@ -374,19 +413,26 @@ extension OpenAPI {
                 "Enrolment": Schema.object(
                     [
                         "citizenId": Self.citizenID,
-                        "enrolments": Schema.array(Schema.ref("EnrolmentLine")),
+                        "personId": Self.personID,
+                        "enrolments": Schema.array(Schema.ref("EnrolmentLine"), maxItems: Scheme.allCases.count),
                     ],
-                    required: ["citizenId", "enrolments"],
-                    description: "参保（增员） / enrolment of a registered person in one or more schemes."
-                ),
+                    required: ["enrolments"],
+                    description: """
+                        参保（增员） / enrolment of a registered person (by `citizenId` or `personId`) in one or more \
+                        schemes.
+                        """
+                ).merging(["anyOf": Self.eitherPerson]),
                 "NewbornEnrolment": Schema.object(
                     [
-                        "name": Schema.string(),
+                        "name": Self.personName,
                         "citizenId": Self.citizenID,
                         "gender": Self.gender,
                         "birthDate": Self.birthDate,
                         "householdType": Self.householdType,
-                        "guardianCitizenId": Schema.string("The guardian's citizen ID: a registered person."),
+                        "guardianCitizenId": Schema.string(
+                            "The guardian's citizen ID: a registered person.",
+                            maxLength: 18
+                        ),
                         "guardianPhone": Self.mobile,
                     ],
                     required: ["name", "citizenId", "householdType", "guardianCitizenId"],
@@ -416,7 +462,8 @@ extension OpenAPI {
                                     ),
                                 ],
                                 required: ["citizenId", "declaredWageFen"]
-                            )
+                            ),
+                            maxItems: 5000
                         ),
                     ],
                     required: ["employerId", "year", "lines"],
@@ -425,12 +472,13 @@ extension OpenAPI {
                 "TransferOut": Schema.object(
                     [
                         "citizenId": Self.citizenID,
-                        "toOfficeCode": Schema.string("The receiving office's code."),
+                        "personId": Self.personID,
+                        "toOfficeCode": Schema.string("The receiving office's code.", maxLength: 9, example: "320105"),
                         "lastPeriod": Schema.period("The last period paid here"),
                     ],
-                    required: ["citizenId", "toOfficeCode", "lastPeriod"],
-                    description: "社会保险关系转出 / transfer out to another office."
-                ),
+                    required: ["toOfficeCode", "lastPeriod"],
+                    description: "社会保险关系转出 / transfer out to another office (the person by `citizenId` or `personId`)."
+                ).merging(["anyOf": Self.eitherPerson]),
                 "TransferIn": Schema.object(
                     [
                         "transferId": Schema.id(),
@@ -646,6 +694,7 @@ extension OpenAPI {
                 ),
                 "PersonLoginRequest": [
                     "type": "object",
+                    "additionalProperties": false,
                     "properties": [
                         "citizenId": Schema.string(maxLength: 18),
                         "password": Schema.string(maxLength: 1024),
@@ -703,7 +752,7 @@ extension OpenAPI {
                     ]
                 ),
                 "CodeRequest": Schema.object(
-                    ["code": Schema.string("A code of the authenticator app.")],
+                    ["code": Schema.string("A code of the authenticator app.", maxLength: 32)],
                     required: ["code"]
                 ),
                 "RecoveryCodes": Schema.record(
@@ -751,11 +800,12 @@ extension OpenAPI {
                     [
                         "username": Schema.string(
                             "3–40 of a-z, 0-9, '.', '_', '-', starting with a letter or digit.",
-                            pattern: "^[a-z0-9][a-z0-9._-]{2,39}$"
+                            pattern: "^[a-z0-9][a-z0-9._-]{2,39}$",
+                            maxLength: 40
                         ),
                         "displayName": Schema.string(minLength: 1, maxLength: 100),
                         "officeId": Schema.id(),
-                        "roles": Schema.array(Schema.ref("Role")),
+                        "roles": Schema.array(Schema.ref("Role"), maxItems: 7),
                     ],
                     required: ["username", "displayName", "officeId"]
                 ),
@@ -778,7 +828,8 @@ extension OpenAPI {
                         "parentId": Schema.id(),
                         "code": Schema.string(
                             "A six-digit region code (GB/T 2260), or nine digits for a service point.",
-                            pattern: "^[1-9][0-9]{5}([0-9]{3})?$"
+                            pattern: "^[1-9][0-9]{5}([0-9]{3})?$",
+                            maxLength: 9
                         ),
                         "name": Schema.string(minLength: 1, maxLength: 100),
                         "level": Schema.oneOf(["city", "district", "service_point"]),
