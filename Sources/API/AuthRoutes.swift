@@ -169,9 +169,14 @@ public enum AuthRoutes {
         }
 
         router.addLocalized(.get, "/api/v1/auth/me") { request in
-            try authenticator.withSession(request, allowPendingPasswordChange: true) { _, principal in
+            try authenticator.withSession(request, allowPendingSteps: true) { _, principal in
                 var writer = JSONWriter(capacity: 256)
-                Self.write(principal, mustChangePassword: authenticator.mustChangePassword(principal), to: &writer)
+                Self.write(
+                    principal,
+                    mustChangePassword: authenticator.mustChangePassword(principal),
+                    mustEnrolSecondFactor: authenticator.mustEnrolSecondFactor(principal),
+                    to: &writer
+                )
                 return .json(writer.bytes)
             }
         }
@@ -195,7 +200,12 @@ public enum AuthRoutes {
             writer.key("expiresAt")
             writer.string(principal.expiresAt.formatted(.iso8601))
             writer.key(principal.kind == .person ? "person" : "operator")
-            Self.write(principal, mustChangePassword: mustChange, to: &writer)
+            Self.write(
+                principal,
+                mustChangePassword: mustChange,
+                mustEnrolSecondFactor: secondFactorMissing,
+                to: &writer
+            )
             // What the operator must do before anything else (the client leads them there).
             writer.key("mustChangePassword")
             writer.bool(mustChange)
@@ -226,7 +236,12 @@ public enum AuthRoutes {
         }
     }
 
-    private static func write(_ principal: SessionPrincipal, mustChangePassword: Bool, to writer: inout JSONWriter) {
+    private static func write(
+        _ principal: SessionPrincipal,
+        mustChangePassword: Bool,
+        mustEnrolSecondFactor: Bool,
+        to writer: inout JSONWriter
+    ) {
         writer.beginObject()
         writer.key("kind")
         writer.string(principal.kind.rawValue)
@@ -252,6 +267,8 @@ public enum AuthRoutes {
         writer.endArray()
         writer.key("mustChangePassword")
         writer.bool(mustChangePassword)
+        writer.key("secondFactorEnrolmentRequired")
+        writer.bool(mustEnrolSecondFactor)
         writer.key("sessionExpiresAt")
         writer.string(principal.expiresAt.formatted(.iso8601))
         writer.endObject()

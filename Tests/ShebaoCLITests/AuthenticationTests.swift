@@ -599,8 +599,9 @@ struct AuthenticationTests {
     }
 
     @Test func fiftyParallelChangesLeaveAnIntactChainAndAnAuditorChangesNothing() throws {
+        // Neither role needs a second factor here: the auditor is refused for the role alone.
         let fixture = try Fixture(environment: [
-            "SHEBAO_SECOND_FACTOR_ROLES": "auditor", "SHEBAO_AUTH_ADDRESS_FAILURES": "1000",
+            "SHEBAO_SECOND_FACTOR_ROLES": "disbursement_officer", "SHEBAO_AUTH_ADDRESS_FAILURES": "1000",
         ])
         try fixture.addOperator("admin3", roles: ["administrator"])
         try fixture.addOperator("auditor3", roles: ["auditor"])
