@@ -57,10 +57,20 @@ public enum AuthRoutes {
             guard body.citizenId.utf8.count <= 18 else { throw HTTPError(400, "citizenId too long", zh: "公民身份号码过长") }
             try authenticator.sendPersonCode(citizenID: body.citizenId)
             // The same answer whether the number is known: it tells no one who is insured.
+            let language = Localization.language(request)
+            var writer = JSONWriter(capacity: 128)
+            writer.beginObject()
+            writer.key("status")
+            writer.string(
+                language == .en
+                    ? "a code is sent to the registered phone, if there is one"
+                    : "如该公民身份号码登记了手机号码，验证码已发送至该号码"
+            )
+            writer.endObject()
             return HTTPResponse(
                 status: 202,
-                headers: [("Content-Type", "application/json")],
-                body: Array(#"{"status":"a code is sent to the registered phone, if there is one"}"#.utf8)
+                headers: [("Content-Type", "application/json"), ("Content-Language", language.rawValue)],
+                body: writer.bytes
             )
         }
 
@@ -98,9 +108,8 @@ public enum AuthRoutes {
                 return HTTPResponse(status: 204)
             case .wrongCurrentPassword:
                 throw BusinessError(403, zh: "当前密码不正确", en: "the current password is wrong")
-            case .refused(let violations):
+            case .refused(let violations, let policy):
                 let language = Localization.language(request)
-                let policy = authenticator.settings.passwordPolicy
                 var writer = JSONWriter(capacity: 256)
                 writer.beginObject()
                 writer.key("type")

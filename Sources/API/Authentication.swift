@@ -410,9 +410,10 @@ public final class Authenticator: Sendable {
                 return .wrongCurrentPassword
             }
         }
-        let violations = self.settings.personPasswordPolicy.violations(of: new, username: "")
+        let policy = self.settings.personPasswordPolicy
+        let violations = policy.violations(of: new, username: "")
         guard violations.isEmpty else {
-            return .refused(violations)
+            return .refused(violations, policy: policy)
         }
         let hash = try self.hash(new)
         return try self.withSession(request, allowPendingSteps: true) { connection, _ in
@@ -448,8 +449,8 @@ public final class Authenticator: Sendable {
         case changed
         /// The current password given is wrong.
         case wrongCurrentPassword
-        /// The new one breaks these rules of the policy.
-        case refused([PasswordPolicy.Violation])
+        /// The new one breaks these rules of `policy` (the operators' or the persons').
+        case refused([PasswordPolicy.Violation], policy: PasswordPolicy)
     }
 
     /// Changes the password of the operator whose session `request` carries: the current one
@@ -491,7 +492,7 @@ public final class Authenticator: Sendable {
             violations.append(.reused)
         }
         guard violations.isEmpty else {
-            return .refused(violations)
+            return .refused(violations, policy: self.settings.passwordPolicy)
         }
         let hash = try self.hash(new)
         return try self.withSession(request, allowPendingSteps: true) { connection, principal in
