@@ -1,3 +1,4 @@
+import API
 import Demo
 import Domain
 import Postgres
@@ -7,13 +8,19 @@ import Testing
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the throwaway cluster of make test"), .serialized)
 struct DemoDataTests {
+    /// `persons` in `offices`, with quick scrypt parameters for the demo hashes.
+    static func options(persons: Int, offices: Int) -> DemoData.Options {
+        var options = DemoData.Options()
+        options.persons = persons
+        options.offices = offices
+        options.passwordParameters = .init(logN: 10, r: 8, p: 1)
+        return options
+    }
+
     @Test func theDemoLoadsValidDataOnceAndOnlyOnce() throws {
         let database = try TestDatabase.create("demo")
         defer { database.drop() }
-        var options = DemoData.Options()
-        options.persons = 600
-        options.offices = 40
-        options.passwordParameters = .init(logN: 10, r: 8, p: 1)
+        let options = Self.options(persons: 600, offices: 40)
         var stages: Set<String> = []
         let summary = try database.withConnection { connection in
             try DemoData(options: options) { stage, _, _ in stages.insert(stage) }.load(on: connection)
@@ -59,6 +66,17 @@ struct DemoDataTests {
             let hash = try connection.query("SELECT password_hash FROM shebao.operator WHERE username = 'clerk'")
                 .single().decode(0, as: String.self)
             #expect(try PasswordHash(encoded: hash)?.verify(options.password) == true)
+            // The operators whose role needs a second factor by default have one, stored as
+            // enrolment stores it; the others have none.
+            let required = AuthenticationSettings().secondFactorRoles
+            for demo in DemoData.operators {
+                let stored = try connection.query(
+                    "SELECT totp_secret FROM shebao.operator WHERE username = $1",
+                    [demo.username]
+                ).single().decode(0, as: PostgresBytes?.self)
+                #expect((demo.totpSecret != nil) == required.contains(demo.role), "\(demo.username)")
+                #expect(stored?.bytes == demo.totpSecret.flatMap(Base32.decode), "\(demo.username)")
+            }
         }
         // A second run adds nothing.
         let again = try database.withConnection { try DemoData(options: options).load(on: $0) }
