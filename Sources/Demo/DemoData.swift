@@ -15,9 +15,10 @@ public struct DemoData {
         public var persons = 2_000
         /// Offices in all, the province and its cities included (at least 20).
         public var offices = 30
-        /// The demo operators' password.
+        /// The password of the demo operators and of the demo person who has one
+        /// (``Examples/personCitizenID``).
         public var password = "Shebao@2026"
-        /// scrypt parameters for the operators' hashes.
+        /// scrypt parameters for the operators' and the person's hashes.
         public var passwordParameters = PasswordHash.Parameters.recommended
         /// The first period of the contribution history (12 months from it).
         public var firstPeriod = 202501
@@ -95,7 +96,9 @@ public struct DemoData {
             var summary = Summary()
             let offices = try self.loadOffices(tx)
             summary.offices = offices.count
-            summary.operators = try self.loadOperators(tx, office: offices.first { $0.level == "district" }!.id)
+            // The demo operators' office, where the examples are too.
+            let clerksOffice = offices.first { $0.level == "district" }!.id
+            summary.operators = try self.loadOperators(tx, office: clerksOffice)
             try self.loadPolicy(tx)
             // A superuser skips the foreign-key triggers for the bulk rows, as a restore does:
             // the rows are generated consistent, and the triggers would cost most of the time.
@@ -113,7 +116,8 @@ public struct DemoData {
             summary.persons = try self.loadPersons(tx, serving)
             summary.enrolments = try self.loadEnrolments(tx)
             summary.dues = try self.loadHistory(tx)
-            summary.applications = try self.loadApplications(tx, office: offices.first { $0.level == "district" }!.id)
+            summary.persons += try self.loadExamples(tx, office: clerksOffice)
+            summary.applications = try self.loadApplications(tx, office: clerksOffice)
             try tx.execute(unsafeScript: "ANALYZE")
             return summary
         }

@@ -120,8 +120,8 @@ struct DevCommand: ParsableCommand {
         }
     }
 
-    /// The demo log-ins as a small table (user name, role, password, TOTP secret), and how to
-    /// get a code from a secret.
+    /// The demo log-ins as a small table (user name, role, password, TOTP secret), how to get a
+    /// code from a secret, and the insured person who logs in with a password.
     static func demoLogins(password: String) -> String {
         let header = ["user name", "role", "password", "TOTP secret"]
         let rows = [header] + DemoData.operators.map { [$0.username, $0.role, password, $0.totpSecret ?? "—"] }
@@ -137,6 +137,8 @@ struct DevCommand: ParsableCommand {
               demo log-ins (one per role; send the TOTP code as "code" where there is a secret):
             \(table.joined(separator: "\n"))
               a TOTP code:      oathtool --totp -b SECRET (Debian package oathtool)
+              insured person:   citizen ID \(DemoData.Examples.personCitizenID), password \(password) \
+            (POST /api/v1/auth/person/login {"citizenId": …, "password": …})
             """
     }
 
