@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DemoTests",
-            dependencies: ["Demo", "Domain", "Postgres", "Security", "TestSupport"],
+            dependencies: ["API", "Demo", "Domain", "Postgres", "Security", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

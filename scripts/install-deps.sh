@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs what building and running Shebao needs on Debian, if missing: the PostgreSQL server
-# (with its contrib extensions), libpq and OpenSSL headers, pkg-config. As root it uses apt-get;
-# otherwise it says what to install.
+# (with its contrib extensions), libpq and OpenSSL headers, pkg-config; and oathtool, which
+# computes the demo log-ins' TOTP codes. As root it uses apt-get; otherwise it says what to
+# install (oathtool only as advice: nothing fails without it).
 set -euo pipefail
 
 packages=()
-need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || packages+=("$1"); }
+wanted=()
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+need() { installed "$1" || packages+=("$1"); }
+want() { installed "$1" || wanted+=("$1"); }
 
 need pkg-config
 need libpq-dev
@@ -16,16 +20,28 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 # The embedded cluster and the benchmark need these too.
 command -v pgbench >/dev/null 2>&1 || packages+=(postgresql-contrib)
+want oathtool
 
-if [ ${#packages[@]} -eq 0 ]; then
+missing=("${packages[@]}" "${wanted[@]}")
+if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
+    if [ ${#packages[@]} -eq 0 ]; then
+        echo "For the demo log-ins' TOTP codes, install: sudo apt-get install -y ${wanted[*]}" >&2
+        exit 0
+    fi
     echo "Shebao needs these Debian packages: ${packages[*]}" >&2
-    echo "Install them with: sudo apt-get install -y ${packages[*]}" >&2
+    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
 fi
-echo "installing: ${packages[*]}"
+echo "installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+if [ ${#packages[@]} -gt 0 ]; then
+    apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+if [ ${#wanted[@]} -gt 0 ]; then
+    apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null \
+        || echo "could not install ${wanted[*]}: the demo log-ins' TOTP codes need another authenticator" >&2
+fi

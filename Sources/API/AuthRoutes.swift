@@ -51,10 +51,20 @@ public enum AuthRoutes {
             let body = try input.body(PersonCodeBody.self)
             try authenticator.sendPersonCode(citizenID: body.citizenId)
             // The same answer whether the number is known: it tells no one who is insured.
+            let language = Localization.language(request)
+            var writer = JSONWriter(capacity: 128)
+            writer.beginObject()
+            writer.key("status")
+            writer.string(
+                language == .en
+                    ? "a code is sent to the registered phone, if there is one"
+                    : "如该公民身份号码登记了手机号码，验证码已发送至该号码"
+            )
+            writer.endObject()
             return HTTPResponse(
                 status: 202,
-                headers: [("Content-Type", "application/json")],
-                body: Array(#"{"status":"a code is sent to the registered phone, if there is one"}"#.utf8)
+                headers: [("Content-Type", "application/json"), ("Content-Language", language.rawValue)],
+                body: writer.bytes
             )
         }
 
@@ -84,9 +94,8 @@ public enum AuthRoutes {
                 return HTTPResponse(status: 204)
             case .wrongCurrentPassword:
                 throw BusinessError(403, zh: "当前密码不正确", en: "the current password is wrong")
-            case .refused(let violations):
+            case .refused(let violations, let policy):
                 let language = Localization.language(request)
-                let policy = authenticator.settings.passwordPolicy
                 var writer = JSONWriter(capacity: 256)
                 writer.beginObject()
                 writer.key("type")
@@ -155,9 +164,14 @@ public enum AuthRoutes {
         }
 
         api.add(Operations.me) { request, _ in
-            try authenticator.withSession(request, allowPendingPasswordChange: true) { _, principal in
+            try authenticator.withSession(request, allowPendingSteps: true) { _, principal in
                 var writer = JSONWriter(capacity: 256)
-                Self.write(principal, mustChangePassword: authenticator.mustChangePassword(principal), to: &writer)
+                Self.write(
+                    principal,
+                    mustChangePassword: authenticator.mustChangePassword(principal),
+                    mustEnrolSecondFactor: authenticator.mustEnrolSecondFactor(principal),
+                    to: &writer
+                )
                 return .json(writer.bytes)
             }
         }
@@ -181,7 +195,12 @@ public enum AuthRoutes {
             writer.key("expiresAt")
             writer.string(principal.expiresAt.formatted(.iso8601))
             writer.key(principal.kind == .person ? "person" : "operator")
-            Self.write(principal, mustChangePassword: mustChange, to: &writer)
+            Self.write(
+                principal,
+                mustChangePassword: mustChange,
+                mustEnrolSecondFactor: secondFactorMissing,
+                to: &writer
+            )
             // What the operator must do before anything else (the client leads them there).
             writer.key("mustChangePassword")
             writer.bool(mustChange)
@@ -212,7 +231,12 @@ public enum AuthRoutes {
         }
     }
 
-    private static func write(_ principal: SessionPrincipal, mustChangePassword: Bool, to writer: inout JSONWriter) {
+    private static func write(
+        _ principal: SessionPrincipal,
+        mustChangePassword: Bool,
+        mustEnrolSecondFactor: Bool,
+        to writer: inout JSONWriter
+    ) {
         writer.beginObject()
         writer.key("kind")
         writer.string(principal.kind.rawValue)
@@ -238,6 +262,8 @@ public enum AuthRoutes {
         writer.endArray()
         writer.key("mustChangePassword")
         writer.bool(mustChangePassword)
+        writer.key("secondFactorEnrolmentRequired")
+        writer.bool(mustEnrolSecondFactor)
         writer.key("sessionExpiresAt")
         writer.string(principal.expiresAt.formatted(.iso8601))
         writer.endObject()

@@ -53,6 +53,8 @@ public struct SessionPrincipal: Sendable, Equatable {
     public var mustChangePassword: Bool
     public var passwordChangedAt: Date?
     public var expiresAt: Date
+    /// Whether the operator has enrolled a second factor (never for a person).
+    public var hasSecondFactor: Bool
 }
 
 /// Log-in, sessions and the authentication of requests, all in PostgreSQL (workers keep no
@@ -158,7 +160,7 @@ public final class Authenticator: Sendable {
                 changedAt: changedAt,
                 now: Int64(now.timeIntervalSince1970)
             ),
-            secondFactorMissing: secret == nil && !self.settings.secondFactorRoles.isDisjoint(with: principal.roles)
+            secondFactorMissing: self.mustEnrolSecondFactor(principal)
         )
     }
 
@@ -268,11 +270,13 @@ public final class Authenticator: Sendable {
 
     /// Runs `body` in a transaction scoped to the session of `request`'s bearer token: one
     /// statement finds the session and enters its scope. Answers 401 when there is none, and
-    /// 403 while the operator must first change their password (one-time or expired), unless
-    /// `allowPendingPasswordChange` (the routes that lead there: me, log-out, the change itself).
+    /// 403 while the operator has a step pending: a password to change first (one-time or
+    /// expired), or a second factor to enrol that their roles need. Only the routes that lead
+    /// through those steps pass `allowPendingSteps` (me, log-out, the password change, the
+    /// second factor's enrolment); every other route gets the strict default.
     public func withSession<R>(
         _ request: HTTPRequest,
-        allowPendingPasswordChange: Bool = false,
+        allowPendingSteps: Bool = false,
         _ body: (PostgresConnection, SessionPrincipal) throws -> R
     ) throws -> R {
         guard let token = Self.bearerToken(request) else {
@@ -283,14 +287,29 @@ public final class Authenticator: Sendable {
             else {
                 throw Unauthenticated()
             }
-            if !allowPendingPasswordChange && self.mustChangePassword(principal) {
-                throw HTTPError(
-                    403,
-                    "change the password first (POST /api/v1/auth/password)",
-                    zh: "请先修改密码（POST /api/v1/auth/password）"
-                )
+            if !allowPendingSteps {
+                try self.checkNoStepPending(principal)
             }
             return try body(connection, principal)
+        }
+    }
+
+    /// Refuses (403) a principal with a step pending, the password change first: a one-time
+    /// password is changed before the second factor is enrolled.
+    private func checkNoStepPending(_ principal: SessionPrincipal) throws {
+        if self.mustChangePassword(principal) {
+            throw HTTPError(
+                403,
+                "change the password first (POST /api/v1/auth/password)",
+                zh: "请先修改密码（POST /api/v1/auth/password）"
+            )
+        }
+        if self.mustEnrolSecondFactor(principal) {
+            throw HTTPError(
+                403,
+                "your roles need a second factor: enrol one first (POST /api/v1/auth/totp, then …/totp/confirm)",
+                zh: "您的角色须使用第二认证因素，请先绑定（POST /api/v1/auth/totp，再 …/totp/confirm）"
+            )
         }
     }
 
@@ -306,7 +325,7 @@ public final class Authenticator: Sendable {
     /// Returns the secret and the operator's user name (the account an authenticator shows).
     public func beginSecondFactor(_ request: HTTPRequest) throws -> (totp: TOTP, account: String) {
         let totp = try TOTP.generate()
-        let account = try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+        let account = try self.withSession(request, allowPendingSteps: true) { connection, principal in
             guard let id = principal.operatorID else {
                 throw HTTPError(403, "only operators enrol a second factor", zh: "仅经办人员需要绑定第二认证因素")
             }
@@ -329,7 +348,7 @@ public final class Authenticator: Sendable {
     /// this once), or nil when the code is wrong.
     public func confirmSecondFactor(_ request: HTTPRequest, code: String, now: Date = Date()) throws -> [String]? {
         let codes = try RecoveryCode.generate()
-        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+        return try self.withSession(request, allowPendingSteps: true) { connection, principal in
             guard let id = principal.operatorID else {
                 throw HTTPError(403, "only operators enrol a second factor", zh: "仅经办人员需要绑定第二认证因素")
             }
@@ -391,12 +410,13 @@ public final class Authenticator: Sendable {
                 return .wrongCurrentPassword
             }
         }
-        let violations = self.settings.personPasswordPolicy.violations(of: new, username: "")
+        let policy = self.settings.personPasswordPolicy
+        let violations = policy.violations(of: new, username: "")
         guard violations.isEmpty else {
-            return .refused(violations)
+            return .refused(violations, policy: policy)
         }
         let hash = try self.hash(new)
-        return try self.withSession(request, allowPendingPasswordChange: true) { connection, _ in
+        return try self.withSession(request, allowPendingSteps: true) { connection, _ in
             guard
                 try connection.query(Self.setPersonPassword, [hash.encoded, stored]).single().decode(0, as: Bool.self)
             else {
@@ -408,6 +428,13 @@ public final class Authenticator: Sendable {
 
     static let personPassword = PreparedStatement("SELECT shebao.person_password()")
     static let setPersonPassword = PreparedStatement("SELECT shebao.person_set_password($1, $2)")
+
+    /// Whether `principal` must enrol a second factor before anything else: an operator holding
+    /// a role of ``AuthenticationSettings/secondFactorRoles`` who has none.
+    public func mustEnrolSecondFactor(_ principal: SessionPrincipal) -> Bool {
+        principal.kind == .operator && !principal.hasSecondFactor
+            && !self.settings.secondFactorRoles.isDisjoint(with: principal.roles)
+    }
 
     /// Whether `principal` must change their password before anything else.
     public func mustChangePassword(_ principal: SessionPrincipal, now: Date = Date()) -> Bool {
@@ -422,8 +449,8 @@ public final class Authenticator: Sendable {
         case changed
         /// The current password given is wrong.
         case wrongCurrentPassword
-        /// The new one breaks these rules of the policy.
-        case refused([PasswordPolicy.Violation])
+        /// The new one breaks these rules of `policy` (the operators' or the persons').
+        case refused([PasswordPolicy.Violation], policy: PasswordPolicy)
     }
 
     /// Changes the password of the operator whose session `request` carries: the current one
@@ -431,7 +458,7 @@ public final class Authenticator: Sendable {
     /// operator's other sessions end. The hashing runs between two short transactions, never
     /// inside one, so no pooled connection waits on scrypt.
     public func changePassword(_ request: HTTPRequest, current: String?, new: String) throws -> PasswordChangeOutcome {
-        let (principal, found, history) = try self.withSession(request, allowPendingPasswordChange: true) {
+        let (principal, found, history) = try self.withSession(request, allowPendingSteps: true) {
             connection,
             principal in
             guard let id = principal.operatorID else {
@@ -449,7 +476,7 @@ public final class Authenticator: Sendable {
         let current = current ?? ""
         guard let currentHash = PasswordHash(encoded: stored), try self.gate.run({ try currentHash.verify(current) })
         else {
-            try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+            try self.withSession(request, allowPendingSteps: true) { connection, principal in
                 try Self.audit(on: connection, principal, request, action: "auth.password_change", outcome: "failure")
             }
             return .wrongCurrentPassword
@@ -465,10 +492,10 @@ public final class Authenticator: Sendable {
             violations.append(.reused)
         }
         guard violations.isEmpty else {
-            return .refused(violations)
+            return .refused(violations, policy: self.settings.passwordPolicy)
         }
         let hash = try self.hash(new)
-        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+        return try self.withSession(request, allowPendingSteps: true) { connection, principal in
             guard let id = principal.operatorID else {
                 throw HTTPError(403, "only operators have passwords here", zh: "仅经办人员使用此处的密码")
             }
@@ -491,7 +518,7 @@ public final class Authenticator: Sendable {
     /// Ends the session of `request`'s bearer token; whether there was one.
     public func logout(_ request: HTTPRequest) throws -> Bool {
         guard let token = Self.bearerToken(request) else { return false }
-        return try self.withSession(request, allowPendingPasswordChange: true) { connection, principal in
+        return try self.withSession(request, allowPendingSteps: true) { connection, principal in
             try Self.audit(on: connection, principal, request, action: "auth.logout")
             return try connection.query(Self.endSession, [Self.tokenHash(token)])
                 .single().decode(0, as: Bool.self)
@@ -529,7 +556,8 @@ public final class Authenticator: Sendable {
             roles: try row.decode("roles"),
             mustChangePassword: try row.decode("must_change_password"),
             passwordChangedAt: try row.decode("password_changed_at"),
-            expiresAt: try row.decode("expires_at")
+            expiresAt: try row.decode("expires_at"),
+            hasSecondFactor: try row.decode("has_second_factor")
         )
     }
 

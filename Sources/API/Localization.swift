@@ -1,5 +1,5 @@
 public import Domain
-public import HTTP1
+import HTTP1
 public import HTTPServer
 import Postgres
 
@@ -54,19 +54,5 @@ public enum Localization {
             en: "log in first: no live session for this request",
             headers: [("WWW-Authenticate", "Bearer realm=\"shebao\"")]
         )
-    }
-}
-
-extension Router {
-    /// Adds a route whose errors are answered in the client's language (``Localization``).
-    public mutating func addLocalized(
-        _ method: HTTPMethod,
-        _ pattern: String,
-        maxBodyBytes: Int? = nil,
-        _ handler: @escaping HTTPHandler
-    ) {
-        self.add(method, pattern, maxBodyBytes: maxBodyBytes) { request in
-            try Localization.run(request, handler)
-        }
     }
 }

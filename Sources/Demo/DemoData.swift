@@ -15,9 +15,10 @@ public struct DemoData {
         public var persons = 2_000
         /// Offices in all, the province and its cities included (at least 20).
         public var offices = 30
-        /// The demo operators' password.
+        /// The password of the demo operators and of the demo person who has one
+        /// (``Examples/personCitizenID``).
         public var password = "Shebao@2026"
-        /// scrypt parameters for the operators' hashes.
+        /// scrypt parameters for the operators' and the person's hashes.
         public var passwordParameters = PasswordHash.Parameters.recommended
         /// The first period of the contribution history (12 months from it).
         public var firstPeriod = 202501
@@ -25,12 +26,41 @@ public struct DemoData {
         public init() {}
     }
 
-    /// The demo operators: user name and role, all at the first district of Nanjing.
-    public static let operators: [(username: String, role: String, name: String)] = [
-        ("admin", "administrator", "系统管理员"), ("auditor", "auditor", "安全审计员"),
-        ("clerk", "clerk", "经办员"), ("reviewer", "reviewer", "审核员"),
-        ("officer", "disbursement_officer", "发放经办员"), ("approver", "disbursement_approver", "发放审批员"),
-        ("manager", "office_manager", "机构负责人"),
+    /// A demo operator, at the first district of Nanjing.
+    public struct Operator: Sendable {
+        public var username: String
+        public var role: String
+        public var name: String
+        /// The second factor (base32, RFC 4648) of an operator whose role needs one by default
+        /// (`SHEBAO_SECOND_FACTOR_ROLES`), fixed so that a newcomer can compute its codes; nil
+        /// for the others.
+        public var totpSecret: String?
+    }
+
+    /// The demo operators, one per role.
+    public static let operators: [Operator] = [
+        Operator(
+            username: "admin",
+            role: "administrator",
+            name: "系统管理员",
+            totpSecret: "SHEBAODEMOADMINTOTPSECRETKEY2345"
+        ),
+        Operator(username: "auditor", role: "auditor", name: "安全审计员", totpSecret: "SHEBAODEMOAUDITORTOTPSECRETKEY23"),
+        Operator(username: "clerk", role: "clerk", name: "经办员"),
+        Operator(username: "reviewer", role: "reviewer", name: "审核员", totpSecret: "SHEBAODEMOREVIEWERTOTPSECRETKEY2"),
+        Operator(
+            username: "officer",
+            role: "disbursement_officer",
+            name: "发放经办员",
+            totpSecret: "SHEBAODEMOOFFICERTOTPSECRETKEY23"
+        ),
+        Operator(
+            username: "approver",
+            role: "disbursement_approver",
+            name: "发放审批员",
+            totpSecret: "SHEBAODEMOAPPROVERTOTPSECRETKEY2"
+        ),
+        Operator(username: "manager", role: "office_manager", name: "机构负责人"),
     ]
 
     public struct Summary: Sendable, Equatable {
@@ -66,7 +96,9 @@ public struct DemoData {
             var summary = Summary()
             let offices = try self.loadOffices(tx)
             summary.offices = offices.count
-            summary.operators = try self.loadOperators(tx, office: offices.first { $0.level == "district" }!.id)
+            // The demo operators' office, where the examples are too.
+            let clerksOffice = offices.first { $0.level == "district" }!.id
+            summary.operators = try self.loadOperators(tx, office: clerksOffice)
             try self.loadPolicy(tx)
             // A superuser skips the foreign-key triggers for the bulk rows, as a restore does:
             // the rows are generated consistent, and the triggers would cost most of the time.
@@ -84,7 +116,8 @@ public struct DemoData {
             summary.persons = try self.loadPersons(tx, serving)
             summary.enrolments = try self.loadEnrolments(tx)
             summary.dues = try self.loadHistory(tx)
-            summary.applications = try self.loadApplications(tx, office: offices.first { $0.level == "district" }!.id)
+            summary.persons += try self.loadExamples(tx, office: clerksOffice)
+            summary.applications = try self.loadApplications(tx, office: clerksOffice)
             try tx.execute(unsafeScript: "ANALYZE")
             return summary
         }
@@ -150,12 +183,20 @@ public struct DemoData {
                 password: self.options.password,
                 parameters: self.options.passwordParameters
             )
+            // Stored as enrolment stores a confirmed secret: the bytes, no step used yet.
+            let secret = demo.totpSecret.map { text in
+                guard let bytes = Base32.decode(text) else {
+                    preconditionFailure("the demo secret \(text) is not base32")
+                }
+                return PostgresBytes(bytes)
+            }
             let id = try tx.query(
                 """
-                INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password)
-                VALUES ($1, $2, $3, $4, false) RETURNING id
+                INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password,
+                    totp_secret)
+                VALUES ($1, $2, $3, $4, false, $5) RETURNING id
                 """,
-                [office, demo.username, demo.name, hash.encoded]
+                [office, demo.username, demo.name, hash.encoded, secret]
             ).single().decode(0, as: Int64.self)
             try tx.query(
                 "INSERT INTO shebao.role_assignment (office_id, operator_id, role) VALUES ($1, $2, $3)",

@@ -101,8 +101,8 @@ struct DevCommand: ParsableCommand {
             """
               API:              http://127.0.0.1:\(port)/healthz, /readyz, /metrics
               log in:           POST http://127.0.0.1:\(port)/api/v1/auth/login {"username": …, "password": …}
-              demo log-ins:     \(DemoData.operators.map(\.username).joined(separator: ", ")) (one per role), password \(DemoData.Options().password)
               business API:     http://127.0.0.1:\(port)/api/v1/applications (described at /api/v1/openapi.json)
+            \(Self.demoLogins(password: DemoData.Options().password))
             The scheduler (delivery of SMS and inbox messages, disbursements) arrives with the next pieces of work.
             Press Ctrl-C to stop\(startedCluster != nil ? " (the embedded cluster stops too)" : "").
 
@@ -118,6 +118,28 @@ struct DevCommand: ParsableCommand {
             try cluster.stop()
             print("PostgreSQL stopped.")
         }
+    }
+
+    /// The demo log-ins as a small table (user name, role, password, TOTP secret), how to get a
+    /// code from a secret, and the insured person who logs in with a password.
+    static func demoLogins(password: String) -> String {
+        let header = ["user name", "role", "password", "TOTP secret"]
+        let rows = [header] + DemoData.operators.map { [$0.username, $0.role, password, $0.totpSecret ?? "—"] }
+        let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        // Every column padded to its widest cell but the last, so that no line ends in spaces.
+        let table = rows.map { row in
+            let padded = zip(row.dropLast(), widths).map { cell, width in
+                cell + String(repeating: " ", count: width - cell.count)
+            }
+            return "    " + (padded + [row[row.count - 1]]).joined(separator: "  ")
+        }
+        return """
+              demo log-ins (one per role; send the TOTP code as "code" where there is a secret):
+            \(table.joined(separator: "\n"))
+              a TOTP code:      oathtool --totp -b SECRET (Debian package oathtool)
+              insured person:   citizen ID \(DemoData.Examples.personCitizenID), password \(password) \
+            (POST /api/v1/auth/person/login {"citizenId": …, "password": …})
+            """
     }
 
     /// Loads the demo data into a database that has no offices yet.

@@ -1,5 +1,7 @@
+import API
 import Demo
 import Domain
+import Foundation
 import Postgres
 import Security
 import TestSupport
@@ -7,19 +9,26 @@ import Testing
 
 @Suite(.enabled(if: TestEnvironment.hasDatabase, "needs the throwaway cluster of make test"), .serialized)
 struct DemoDataTests {
+    /// `persons` in `offices`, with quick scrypt parameters for the demo hashes.
+    static func options(persons: Int, offices: Int) -> DemoData.Options {
+        var options = DemoData.Options()
+        options.persons = persons
+        options.offices = offices
+        options.passwordParameters = .init(logN: 10, r: 8, p: 1)
+        return options
+    }
+
     @Test func theDemoLoadsValidDataOnceAndOnlyOnce() throws {
         let database = try TestDatabase.create("demo")
         defer { database.drop() }
-        var options = DemoData.Options()
-        options.persons = 600
-        options.offices = 40
-        options.passwordParameters = .init(logN: 10, r: 8, p: 1)
+        let options = Self.options(persons: 600, offices: 40)
         var stages: Set<String> = []
         let summary = try database.withConnection { connection in
             try DemoData(options: options) { stage, _, _ in stages.insert(stage) }.load(on: connection)
         }
         #expect(summary.seeded)
-        #expect(summary.offices == 40 && summary.persons == 600 && summary.operators == 7)
+        let examples = DemoData.Examples.unenrolledPersons.count
+        #expect(summary.offices == 40 && summary.persons == 600 + examples && summary.operators == 7)
         #expect(summary.applications == 3)
         #expect(stages.isSuperset(of: ["offices", "operators", "employers", "persons", "enrolments", "contributions"]))
         try database.withConnection { connection in
@@ -32,7 +41,7 @@ struct DemoDataTests {
             let citizens = try connection.query("SELECT citizen_id, bank_card_number FROM shebao.person").map {
                 (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self))
             }
-            #expect(citizens.count == 600)
+            #expect(citizens.count == 600 + examples)
             #expect(citizens.allSatisfy { CitizenID.hasValidCheckCharacter($0.0) && Luhn.isValid($0.1) })
             let codes = try connection.query("SELECT credit_code FROM shebao.employer").map {
                 try $0.decode(0, as: String.self)
@@ -59,9 +68,96 @@ struct DemoDataTests {
             let hash = try connection.query("SELECT password_hash FROM shebao.operator WHERE username = 'clerk'")
                 .single().decode(0, as: String.self)
             #expect(try PasswordHash(encoded: hash)?.verify(options.password) == true)
+            // The operators whose role needs a second factor by default have one, stored as
+            // enrolment stores it; the others have none.
+            let required = AuthenticationSettings().secondFactorRoles
+            for demo in DemoData.operators {
+                let stored = try connection.query(
+                    "SELECT totp_secret FROM shebao.operator WHERE username = $1",
+                    [demo.username]
+                ).single().decode(0, as: PostgresBytes?.self)
+                #expect((demo.totpSecret != nil) == required.contains(demo.role), "\(demo.username)")
+                #expect(stored?.bytes == demo.totpSecret.flatMap(Base32.decode), "\(demo.username)")
+            }
         }
         // A second run adds nothing.
         let again = try database.withConnection { try DemoData(options: options).load(on: $0) }
         #expect(!again.seeded)
+    }
+
+    @Test func theREADMEsExamplesHoldOnTheDemoData() throws {
+        let database = try TestDatabase.create("demoexamples")
+        defer { database.drop() }
+        let options = Self.options(persons: 100, offices: 20)
+        _ = try database.withConnection { try DemoData(options: options).load(on: $0) }
+        let examples = DemoData.Examples.self
+        try database.withConnection { connection in
+            let clerksOffice = try connection.query("SELECT office_id FROM shebao.operator WHERE username = 'clerk'")
+                .single().decode(0, as: Int64.self)
+            // The persons ready for an enrolment: registered at the clerk's office, in no scheme.
+            for person in examples.unenrolledPersons {
+                let row = try #require(
+                    try connection.query(
+                        """
+                        SELECT office_id, (SELECT count(*) FROM shebao.enrolment e WHERE e.person_id = p.id)
+                        FROM shebao.person p WHERE citizen_id = $1
+                        """,
+                        [person.citizenID]
+                    ).first
+                )
+                #expect(try row.decode(0, as: Int64.self) == clerksOffice, "\(person.name)")
+                #expect(try row.decode(1, as: Int.self) == 0, "\(person.name) has no enrolment")
+                #expect(CitizenID.hasValidCheckCharacter(person.citizenID))
+            }
+            #expect(examples.unenrolledPersons.first?.citizenID == examples.citizenID)
+
+            // The number for a registration: valid by the Domain's checks, and nobody's, not even
+            // a waiting application's.
+            let today = CalendarDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+            let (parsed, issues) = CitizenID.parse(examples.unregisteredCitizenID, field: "citizenId", today: today)
+            #expect(issues.isEmpty)
+            #expect(parsed?.birthDate == CalendarDate(year: 1996, month: 8, day: 18) && parsed?.gender == .female)
+            #expect(
+                try connection.query(
+                    """
+                    SELECT (SELECT count(*) FROM shebao.person WHERE citizen_id = $1)
+                        + (SELECT count(*) FROM shebao.application WHERE payload->>'citizenId' = $1)
+                    """,
+                    [examples.unregisteredCitizenID]
+                ).single().decode(0, as: Int.self) == 0
+            )
+
+            // The card passes Luhn and is no one's yet.
+            #expect(Luhn.isValid(examples.bankCardNumber))
+            #expect(BankCard.validate(examples.bankCardNumber, field: "bankCardNumber").1.isEmpty)
+            #expect(
+                try connection.query(
+                    "SELECT count(*) FROM shebao.person WHERE bank_card_number = $1",
+                    [examples.bankCardNumber]
+                ).single().decode(0, as: Int.self) == 0
+            )
+
+            // The employer: active, at the clerk's office, with the ID the README uses.
+            let employer = try connection.query(
+                "SELECT id, office_id, status FROM shebao.employer WHERE credit_code = $1",
+                [examples.employerCreditCode]
+            ).single()
+            #expect(try employer.decode(0, as: Int64.self) == examples.employerID)
+            #expect(try employer.decode(1, as: Int64.self) == clerksOffice)
+            #expect(try employer.decode(2, as: String.self) == "active")
+            #expect(CreditCode.hasValidCheckCharacter(examples.employerCreditCode))
+            #expect(Period(examples.startPeriod) != nil && examples.startPeriod > options.firstPeriod + 100)
+
+            // The insured person with a password: the demo password, and records to look at.
+            let person = try connection.query(
+                """
+                SELECT c.password_hash, (SELECT count(*) FROM shebao.enrolment e WHERE e.person_id = p.id)
+                FROM shebao.person p JOIN shebao.person_credential c ON c.person_id = p.id WHERE p.citizen_id = $1
+                """,
+                [examples.personCitizenID]
+            ).single()
+            #expect(try PasswordHash(encoded: try person.decode(0, as: String.self))?.verify(options.password) == true)
+            #expect(try person.decode(1, as: Int.self) > 0)
+        }
     }
 }

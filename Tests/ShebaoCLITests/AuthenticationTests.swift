@@ -103,13 +103,15 @@ struct AuthenticationTests {
             _ method: String,
             _ path: String,
             json: [String: String]? = nil,
-            token: String? = nil
+            token: String? = nil,
+            headers: [(String, String)] = []
         ) throws
             -> TestResponse
         {
             let client = try TestClient(port: self.port, timeout: .seconds(20))
             var head = "\(method) \(path) HTTP/1.1\r\nHost: t\r\n"
             if let token { head += "Authorization: Bearer \(token)\r\n" }
+            for (name, value) in headers { head += "\(name): \(value)\r\n" }
             var body: [UInt8] = []
             if let json {
                 body = Array(try JSONSerialization.data(withJSONObject: json))
@@ -432,6 +434,18 @@ struct AuthenticationTests {
         let unknown = try fixture.request("POST", "/api/v1/auth/person/code", json: ["citizenId": "110105194912310021"])
         #expect(sent.status == 202 && unknown.status == 202)
         #expect(sent.body == unknown.body, "the answer tells nobody who is insured")
+        // In the client's language, Chinese by default.
+        #expect(sent.header("Content-Language") == "zh-CN")
+        #expect(Self.object(sent)["status"] as? String == "如该公民身份号码登记了手机号码，验证码已发送至该号码")
+        let english = try fixture.request(
+            "POST",
+            "/api/v1/auth/person/code",
+            json: ["citizenId": "110105194912310021"],
+            headers: [("Accept-Language", "en")]
+        )
+        #expect(english.status == 202)
+        #expect(english.header("Content-Language") == "en")
+        #expect(Self.object(english)["status"] as? String == "a code is sent to the registered phone, if there is one")
         // The code waits in the outbox for the scheduler's SMS; only its hash is kept beside it.
         let outbox = try fixture.sql(
             "SELECT payload->>'code', address, template FROM shebao.notification_outbox WHERE person_id = $1",
@@ -463,11 +477,18 @@ struct AuthenticationTests {
         )
         #expect(try fixture.request("GET", "/api/v1/audit", token: token).status == 403)
 
-        // A first password needs no current one; a second does.
-        #expect(
-            try fixture.request("POST", "/api/v1/auth/password", json: ["newPassword": "short"], token: token).status
-                == 422
+        // A first password needs no current one; a second does. The refusal names the persons'
+        // rules, not the operators'.
+        let short = try fixture.request(
+            "POST",
+            "/api/v1/auth/password",
+            json: ["newPassword": "short"],
+            token: token,
+            headers: [("Accept-Language", "en")]
         )
+        #expect(short.status == 422)
+        let messages = (Self.object(short)["errors"] as? [[String: Any]])?.compactMap { $0["message"] as? String }
+        #expect(messages?.first == "at least 8 characters")
         #expect(
             try fixture.request("POST", "/api/v1/auth/password", json: ["newPassword": "huaxia2026"], token: token)
                 .status == 204
@@ -603,8 +624,9 @@ struct AuthenticationTests {
     }
 
     @Test func fiftyParallelChangesLeaveAnIntactChainAndAnAuditorChangesNothing() throws {
+        // Neither role needs a second factor here: the auditor is refused for the role alone.
         let fixture = try Fixture(environment: [
-            "SHEBAO_SECOND_FACTOR_ROLES": "auditor", "SHEBAO_AUTH_ADDRESS_FAILURES": "1000",
+            "SHEBAO_SECOND_FACTOR_ROLES": "disbursement_officer", "SHEBAO_AUTH_ADDRESS_FAILURES": "1000",
         ])
         try fixture.addOperator("admin3", roles: ["administrator"])
         try fixture.addOperator("auditor3", roles: ["auditor"])

@@ -22,7 +22,8 @@ final class BusinessFixture: Sendable {
     /// Office IDs by code: 320000 province, 320100 city, 320102 and 320104 districts.
     let offices: [String: Int64]
 
-    init() throws {
+    /// - Parameter environment: more variables for the worker.
+    init(environment extra: [String: String] = [:]) throws {
         let database = try TestDatabase.create("business")
         self.database = database
         self.offices = try database.withConnection { connection in
@@ -63,7 +64,7 @@ final class BusinessFixture: Sendable {
             environment: [
                 "DATABASE_URL": try database.url() + "?options=-c%20role%3Dshebao_app",
                 "SHEBAO_ACCESS_LOG": "0", "SHEBAO_DB_PIPELINE_CONNECTIONS": "0",
-            ]
+            ].merging(extra) { $1 }
         )
         self.process = process
         let up = process.waitUntil(timeout: .seconds(30)) { process.standardError.contains("serving") }
@@ -75,18 +76,34 @@ final class BusinessFixture: Sendable {
         self.database.drop()
     }
 
-    /// Adds an operator at the office `code` with `roles`.
+    /// The second factor of the operator `username`: every fixture operator has one, as the
+    /// reviewers' and administrators' roles require.
+    static func totp(_ username: String) -> TOTP {
+        TOTP(secret: Array("shebao-test-\(username)".utf8))
+    }
+
+    /// Adds an operator at the office `code` with `roles`, enrolled in a second factor unless
+    /// `hasSecondFactor` is false.
     @discardableResult
-    func addOperator(_ username: String, office code: String, roles: [String]) throws -> Int64 {
+    func addOperator(
+        _ username: String,
+        office code: String,
+        roles: [String],
+        hasSecondFactor: Bool = true
+    ) throws -> Int64 {
         let hash = try PasswordHash.make(password: Self.password, parameters: Self.quick)
         let office = try #require(self.offices[code])
         return try self.database.withConnection { connection in
             let id = try connection.query(
                 """
-                INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password)
-                VALUES ($1, $2, $3, $4, false) RETURNING id
+                INSERT INTO shebao.operator (office_id, username, display_name, password_hash, must_change_password,
+                    totp_secret)
+                VALUES ($1, $2, $3, $4, false, $5) RETURNING id
                 """,
-                [office, username, "经办员\(username)", hash.encoded]
+                [
+                    office, username, "经办员\(username)", hash.encoded,
+                    hasSecondFactor ? PostgresBytes(Self.totp(username).secret) : nil,
+                ]
             ).single().decode(0, as: Int64.self)
             for role in roles {
                 try connection.query(
@@ -98,12 +115,14 @@ final class BusinessFixture: Sendable {
         }
     }
 
-    /// Logs in `username` and returns the token.
+    /// Logs in `username`, with the code of their second factor (ignored when they have none),
+    /// and returns the token. A code counts once: an operator logs in once per fixture.
     func login(_ username: String) throws -> String {
+        let code = Self.totp(username).code(at: Int64(Date().timeIntervalSince1970))
         let response = try self.request(
             "POST",
             "/api/v1/auth/login",
-            json: ["username": username, "password": Self.password]
+            json: ["username": username, "password": Self.password, "code": code]
         )
         return try #require(response.object["token"] as? String, "log-in of \(username): \(response.text)")
     }

@@ -16,6 +16,19 @@ struct BusinessFlowTests {
 
     /// Registers the employer through its own application, approved by `reviewer`.
     static func registerEmployer(_ fixture: BusinessFixture, clerk: String, reviewer: String) throws -> Int64 {
+        let id = try Self.submitEmployerRegistration(fixture, clerk: clerk)
+        let approved = try fixture.request("POST", "/api/v1/applications/\(id)/approve", token: reviewer)
+        #expect(approved.status == 200, "\(approved.text)")
+        return try #require(
+            try fixture.sql("SELECT id FROM shebao.employer WHERE credit_code = $1", [Self.creditCode]).first?.decode(
+                0,
+                as: Int64.self
+            )
+        )
+    }
+
+    /// The employer's registration, made and submitted by `clerk`: its application's ID.
+    static func submitEmployerRegistration(_ fixture: BusinessFixture, clerk: String) throws -> Int {
         let created = try fixture.request(
             "POST",
             "/api/v1/applications",
@@ -32,14 +45,7 @@ struct BusinessFlowTests {
         let id = try #require(created.object["id"] as? Int)
         let submitted = try fixture.request("POST", "/api/v1/applications/\(id)/submit", token: clerk)
         #expect(submitted.status == 200, "\(submitted.text)")
-        let approved = try fixture.request("POST", "/api/v1/applications/\(id)/approve", token: reviewer)
-        #expect(approved.status == 200, "\(approved.text)")
-        return try #require(
-            try fixture.sql("SELECT id FROM shebao.employer WHERE credit_code = $1", [Self.creditCode]).first?.decode(
-                0,
-                as: Int64.self
-            )
-        )
+        return id
     }
 
     static func registration(citizen: String, employer: Int64, wageFen: Int) -> [String: Any] {

@@ -730,6 +730,10 @@ extension OpenAPI {
                         "officeId": Schema.id(),
                         "roles": Schema.array(Schema.string(), "The operator's roles (none for persons)."),
                         "mustChangePassword": Schema.boolean(),
+                        "secondFactorEnrolmentRequired": Schema.boolean(
+                            "The operator's roles need a second factor, which is not enrolled yet: until it is, only the "
+                                + "enrolment, me, log-out and the password change answer."
+                        ),
                         "sessionExpiresAt": Schema.dateTime(),
                     ],
                     optional: ["id", "username", "displayName"],
