@@ -1,3 +1,4 @@
+import API
 import ArgumentParser
 import Demo
 import Foundation
@@ -71,6 +72,9 @@ struct SeedDemoCommand: ParsableCommand {
         defer { connection.close() }
         let summary = try DemoData(options: options) { stage, done, total in bar.show(stage, done, total) }
             .load(on: connection)
+        if summary.seeded {
+            _ = try ApplicationChecks.recordMissing(on: connection)
+        }
         bar.finish()
         return summary
     }

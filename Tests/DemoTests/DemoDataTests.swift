@@ -85,6 +85,31 @@ struct DemoDataTests {
         #expect(!again.seeded)
     }
 
+    /// The demo's applications are written as rows; their checks are run and stored afterwards,
+    /// so the reviewer sees check results beside each one in the queue.
+    @Test func theDemoApplicationsCarryTheirCheckResults() throws {
+        let database = try TestDatabase.create("demochecks")
+        defer { database.drop() }
+        try database.withConnection { connection in
+            _ = try DemoData(options: Self.options(persons: 60, offices: 30)).load(on: connection)
+            let before = try connection.query("SELECT count(*) FROM shebao.application WHERE check_results IS NULL")
+            #expect(try before.single().decode(0, as: Int64.self) == 3)
+            #expect(try ApplicationChecks.recordMissing(on: connection) == 3)
+            #expect(try ApplicationChecks.recordMissing(on: connection) == 0, "once only")
+            let stored = try connection.query(
+                """
+                SELECT type, jsonb_array_length(check_results->'issues') AS issues, check_results->>'checkedAt' AS at \
+                FROM shebao.application ORDER BY id
+                """
+            )
+            #expect(stored.count == 3)
+            for row in stored {
+                #expect(try row.decode("at", as: String?.self) != nil)
+                #expect(try row.decode("issues", as: Int?.self) != nil)
+            }
+        }
+    }
+
     @Test func theREADMEsExamplesHoldOnTheDemoData() throws {
         let database = try TestDatabase.create("demoexamples")
         defer { database.drop() }

@@ -96,7 +96,7 @@ struct CheckOutcome: Sendable {
 /// (against the registry, the enrolments of the whole country and the region's policy, as the
 /// caller's scope sees them and through the functions that answer an office code across
 /// offices).
-enum ApplicationChecks {
+public enum ApplicationChecks {
     static func run(
         _ payload: TypedPayload,
         office: OfficeInfo,
