@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and running Shebao needs on Debian, if missing: the PostgreSQL server
-# (with its contrib extensions), libpq and OpenSSL headers, pkg-config. As root it uses apt-get;
-# otherwise it says what to install.
+# (with its contrib extensions), libpq and OpenSSL headers, pkg-config; Python's venv and curl
+# for the API fuzzing. As root it uses apt-get; otherwise it says what to install.
 set -euo pipefail
 
 packages=()
@@ -16,6 +16,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 # The embedded cluster and the benchmark need these too.
 command -v pgbench >/dev/null 2>&1 || packages+=(postgresql-contrib)
+# The API fuzzing (scripts/fuzz-api.sh) installs schemathesis from PyPI into a virtual
+# environment, and waits for the server with curl.
+if ! command -v python3 >/dev/null 2>&1; then
+    packages+=(python3 python3-venv)
+elif ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    packages+=(python3-venv)
+fi
+command -v curl >/dev/null 2>&1 || packages+=(curl)
 
 if [ ${#packages[@]} -eq 0 ]; then
     exit 0
