@@ -1,5 +1,5 @@
 # An index of commands; the logic lives in scripts/ and the shebao executable.
-.PHONY: run test build soundness bench-db bench-http bench-rls fuzz clean-data
+.PHONY: run test build soundness bench-db bench-http bench-rls fuzz fuzz-api clean-data
 
 run:        ## install what is missing, build, start PostgreSQL (embedded) and the server
 	scripts/run.sh
@@ -24,6 +24,9 @@ bench-rls:  ## what row-level security costs: scoped queries on a million person
 
 fuzz:       ## the HTTP/1.1 parser under libFuzzer (FUZZ_SECONDS, default 600)
 	scripts/fuzz.sh
+
+fuzz-api:   ## the HTTP API against its OpenAPI description with schemathesis, as every role (a random seed)
+	FUZZ_API_SEED=$${FUZZ_API_SEED:-random} scripts/fuzz-api.sh
 
 clean-data: ## stop and delete the embedded development cluster
 	swift run shebao cluster stop --dir .shebao/postgres --remove

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and running Shebao needs on Debian, if missing: the PostgreSQL server
-# (with its contrib extensions), libpq and OpenSSL headers, pkg-config; and oathtool, which
-# computes the demo log-ins' TOTP codes. As root it uses apt-get; otherwise it says what to
-# install (oathtool only as advice: nothing fails without it).
+# (with its contrib extensions), libpq and OpenSSL headers, pkg-config; Python's venv and curl
+# for the API fuzzing; and oathtool, which computes the demo log-ins' TOTP codes. With --tests
+# (what make test passes) oathtool and jq are needed too: a test runs the README's examples,
+# which use them. As root it uses apt-get; otherwise it says what to install (oathtool only as
+# advice without --tests: nothing else fails without it).
 set -euo pipefail
 
 packages=()
@@ -20,7 +22,20 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
 fi
 # The embedded cluster and the benchmark need these too.
 command -v pgbench >/dev/null 2>&1 || packages+=(postgresql-contrib)
-want oathtool
+# The API fuzzing (scripts/fuzz-api.sh) installs schemathesis from PyPI into a virtual
+# environment, and waits for the server with curl.
+if ! command -v python3 >/dev/null 2>&1; then
+    packages+=(python3 python3-venv)
+elif ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    packages+=(python3-venv)
+fi
+command -v curl >/dev/null 2>&1 || packages+=(curl)
+if [ "${1:-}" = --tests ]; then
+    need oathtool
+    need jq
+else
+    want oathtool
+fi
 
 missing=("${packages[@]}" "${wanted[@]}")
 if [ ${#missing[@]} -eq 0 ]; then

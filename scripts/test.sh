@@ -6,12 +6,14 @@
 # 3. starts a throwaway cluster in a temporary folder and migrates a template database;
 # 4. runs the unit and integration tests with SHEBAO_TEST_DATABASE_URL pointing at it;
 # 5. runs the unit tests (no database) again under ThreadSanitizer, in a build of their own;
-# 6. stops the cluster and deletes the folder, whatever happened; exits non-zero on any failure.
+# 6. fuzzes the HTTP API against its OpenAPI description (scripts/fuzz-api.sh) on the same
+#    cluster, while the ThreadSanitizer build compiles;
+# 7. stops the cluster and deletes the folder, whatever happened; exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-scripts/install-deps.sh
+scripts/install-deps.sh --tests
 scripts/soundness.sh
 swift build --build-tests -Xswiftc -warnings-as-errors
 bin=$(swift build --show-bin-path)
@@ -32,8 +34,24 @@ export SHEBAO_TEST_TEMPLATE=shebao_template
 swift test --skip-build "$@"
 
 if [ $# -eq 0 ]; then
+    # The ThreadSanitizer build only compiles, and the API fuzzing mostly waits (on its server,
+    # which waits on password hashes and the database): side by side they take less time than
+    # one after the other. The build's output is shown if it fails.
+    echo "== API fuzzing, while the ThreadSanitizer build compiles =="
+    tsan_build=(swift build --build-tests --sanitize=thread --scratch-path .build-tsan -Xswiftc -warnings-as-errors)
+    "${tsan_build[@]}" >"$THROWAWAY_DIR/tsan-build.log" 2>&1 &
+    tsan_pid=$!
+    trap 'kill "$tsan_pid" 2>/dev/null || true; stop_throwaway_cluster' EXIT
+    fuzz_status=0
+    SHEBAO_PG_URL=$SHEBAO_PG_URL SHEBAO_PG_BIN=$SHEBAO_PG_BIN scripts/fuzz-api.sh || fuzz_status=$?
+    if ! wait "$tsan_pid"; then
+        cat "$THROWAWAY_DIR/tsan-build.log" >&2
+        echo "test: the ThreadSanitizer build failed" >&2
+        exit 1
+    fi
     echo "== unit tests under ThreadSanitizer =="
-    swift build --build-tests --sanitize=thread --scratch-path .build-tsan -Xswiftc -warnings-as-errors
     TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
         --filter 'ConnectionPoolTests|HTTP1Tests|HTTPServerTests|TLSTests|SecurityTests|DomainTests|MigrationFileTests'
+    # The API fuzzing's failures count too, after the unit tests have had their say.
+    exit "$fuzz_status"
 fi
