@@ -151,6 +151,23 @@ private func openDescriptorCount() -> Int {
         }
     }
 
+    /// Transfer codings and connection options in capitals (RFC 9112 §7, RFC 9110 §7.6.1) frame
+    /// and end the request as they do in lower case.
+    @Test func aChunkedBodyAndACloseSpelledInCapitalsAreHonoured() throws {
+        let running = try RunningServer(routes: self.standardRoutes)
+        defer { running.stop() }
+        let client = try TestClient(port: running.port)
+        try client.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\nConnection: Close\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n"
+        )
+        let response = try #require(try client.readResponse())
+        #expect(response.status == 200)
+        #expect(response.text == "hello")
+        #expect(response.header("Connection") == "close")
+        #expect(client.isClosedByServer())
+    }
+
     @Test func aSlowlorisClientIsClosedAtTheHeaderDeadlineWhileOthersAreServed() throws {
         let running = try RunningServer({ $0.headerReadTimeout = .seconds(1) }, routes: self.standardRoutes)
         defer { running.stop() }
