@@ -49,6 +49,8 @@ final class EventLoop: @unchecked Sendable {
     private let stopRequest = Atomic<Int>(StopRequest.none.rawValue)
     private let requestIDPrefix: String
     private let listenerInterest: Selector.Interest
+    /// Fields on every response: `Strict-Transport-Security` when serving TLS.
+    private let serverFields: [(name: String, value: String)]
     /// Parsing limits with room for the largest body any route takes.
     private let parserLimits: HTTPLimits
     private let hasBodyLimitOverrides: Bool
@@ -98,6 +100,10 @@ final class EventLoop: @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         self.tlsContext = tlsContext
+        // Two years, Mozilla's recommendation (https://wiki.mozilla.org/Security/Server_Side_TLS):
+        // a browser that has been here over TLS never tries plain HTTP for this host again
+        // (RFC 6797 §6.1.1). Over plain HTTP the field would be ignored (§8.1), so it is not sent.
+        self.serverFields = tlsContext == nil ? [] : [("Strict-Transport-Security", "max-age=63072000")]
         self.services = services
         self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         var parserLimits = configuration.limits
@@ -732,6 +738,7 @@ final class EventLoop: @unchecked Sendable {
             status: response.status,
             headers: response.headers,
             contentLength: response.body.count,
+            serverFields: self.serverFields,
             extraField: (connection.current?.requestID).map { ("X-Request-ID", $0) },
             date: self.currentDate(),
             close: closeAfter,
@@ -757,8 +764,10 @@ final class EventLoop: @unchecked Sendable {
         var head: [UInt8] = []
         HTTPResponseWriter.writeHead(
             status: status,
-            headers: response.headers + [("X-Request-ID", requestID)],
+            headers: response.headers,
             contentLength: response.body.count,
+            serverFields: self.serverFields,
+            extraField: ("X-Request-ID", requestID),
             date: self.currentDate(),
             close: true,
             into: &head

@@ -64,6 +64,47 @@ import Testing
         }
     }
 
+    /// HSTS on every answer over TLS, the server's own error answers included (RFC 6797 §7.1),
+    /// with Mozilla's two years.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func everyResponseOverTLSCarriesStrictTransportSecurity() throws {
+        try self.withTLSServer { port, certificate in
+            let result = try Subprocess.run(
+                "/usr/bin/curl",
+                [
+                    "-sS", "--cacert", certificate, "--http1.1", "-D", "-", "-o", "/dev/null", "-o", "/dev/null",
+                    "https://127.0.0.1:\(port)/hello", "https://127.0.0.1:\(port)/nowhere",
+                    "--next", "-sS", "--cacert", certificate, "--http1.1", "-D", "-", "-o", "/dev/null",
+                    "--data-binary", "x", "https://127.0.0.1:\(port)/echo",
+                    "--next", "-sS", "--cacert", certificate, "--http1.1", "-D", "-", "-o", "/dev/null",
+                    "-H", "Transfer-Encoding: gzip", "--data-binary", "x", "https://127.0.0.1:\(port)/echo",
+                ]
+            )
+            #expect(result.status == 0, "\(result.standardError)")
+            let statuses = result.standardOutput.split(separator: "\r\n").filter { $0.hasPrefix("HTTP/1.1 ") }
+            #expect(statuses.map { $0.split(separator: " ")[1] } == ["200", "404", "200", "400"])
+            #expect(
+                result.standardOutput.components(separatedBy: "\r\nStrict-Transport-Security: max-age=63072000\r\n")
+                    .count == 5,
+                "\(result.standardOutput)"
+            )
+        }
+    }
+
+    @Test func plainHTTPSendsNoStrictTransportSecurity() throws {
+        let running = try RunningServer { router in
+            router.add(.get, "/hello", execution: .inline) { _ in .text("hello") }
+        }
+        defer { running.stop() }
+        let client = try TestClient(port: running.port)
+        try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n")
+        for status in [200, 404] {
+            let response = try #require(try client.readResponse())
+            #expect(response.status == status)
+            #expect(response.header("Strict-Transport-Security") == nil)
+        }
+    }
+
     @Test func opensslSClientNegotiatesTLS13AndHTTP11AndRefusesTLS11() throws {
         try self.withTLSServer { port, certificate in
             let modern = try Subprocess.run(
