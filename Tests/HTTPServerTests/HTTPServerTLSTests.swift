@@ -8,31 +8,15 @@ import Testing
 
 /// The server with TLS on, tested with real clients (curl and openssl s_client).
 @Suite struct HTTPServerTLSTests {
-    /// A self-signed certificate for localhost/127.0.0.1 made with the openssl tool.
-    private static func makeCertificate() throws -> (folder: String, certificate: String, key: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let result = try Subprocess.run(
-            "/usr/bin/openssl",
-            [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "2",
-                "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
-            ]
-        )
-        guard result.status == 0 else { throw TestSetupError("openssl req failed: \(result.standardError)") }
-        return (folder, folder + "/cert.pem", folder + "/key.pem")
-    }
-
     private func withTLSServer(_ body: (Int, String) throws -> Void) throws {
-        let certificate = try Self.makeCertificate()
-        defer { try? FileManager.default.removeItem(atPath: certificate.folder) }
+        let certificate = try SelfSignedCertificate.make()
+        defer { certificate.remove() }
         var configuration = ServerConfiguration()
         configuration.listen = .bind(host: "127.0.0.1", port: 0)
         configuration.isAccessLogEnabled = false
         configuration.tls = TLSConfiguration(
-            certificateChainPath: certificate.certificate,
-            privateKeyPath: certificate.key
+            certificateChainPath: certificate.certificatePath,
+            privateKeyPath: certificate.keyPath
         )
         configuration.tlsHandshakeTimeout = .seconds(1)
         var router = Router()
@@ -44,7 +28,7 @@ import Testing
             server.stop(graceful: false)
             server.waitUntilStopped()
         }
-        try body(port, certificate.certificate)
+        try body(port, certificate.certificatePath)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))

@@ -22,12 +22,16 @@ struct ServeCommandTests {
         return response.status == 200
     }
 
-    private func startServe(workers: Int, extra: [String] = []) throws -> (BackgroundProcess, Int) {
+    private func startServe(
+        workers: Int,
+        extra: [String] = [],
+        environment: [String: String?] = [:]
+    ) throws -> (BackgroundProcess, Int) {
         let port = try EmbeddedPostgres.freePort()
         let process = try BackgroundProcess(
             try #require(TestEnvironment.shebaoExecutable),
             ["serve", "--workers", "\(workers)", "--port", "\(port)"] + extra,
-            environment: ["DATABASE_URL": nil, "SHEBAO_ACCESS_LOG": "0"]
+            environment: ["DATABASE_URL": nil, "SHEBAO_ACCESS_LOG": "0"].merging(environment) { $1 }
         )
         let up = process.waitUntil(timeout: .seconds(30)) { process.standardOutput.contains("serving on") }
         try #require(up, "serve did not start: \(process.standardError)")
@@ -73,6 +77,36 @@ struct ServeCommandTests {
         process.send(SIGTERM)
         #expect(process.wait(timeout: .seconds(20)) == 0)
         #expect(!Self.get(port: port))
+    }
+
+    /// The start-up line names the scheme the workers serve: `https://` with a certificate
+    /// configured, `http://` without.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func theStartUpLineSaysHTTPSWhenTLSIsConfigured() throws {
+        let certificate = try SelfSignedCertificate.make()
+        defer { certificate.remove() }
+        let (process, port) = try self.startServe(
+            workers: 1,
+            environment: ["SHEBAO_TLS_CERTIFICATE": certificate.certificatePath, "SHEBAO_TLS_KEY": certificate.keyPath]
+        )
+        defer {
+            process.send(SIGTERM)
+            process.wait(timeout: .seconds(20))
+        }
+        #expect(process.standardOutput.contains("Shebao serving on https://127.0.0.1:\(port) with 1 worker(s)"))
+        let result = try Subprocess.run(
+            "/usr/bin/curl",
+            ["-sS", "--cacert", certificate.certificatePath, "-D", "-", "https://127.0.0.1:\(port)/healthz"]
+        )
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(result.standardOutput.contains("\r\nStrict-Transport-Security: max-age=63072000\r\n"))
+        let (plain, plainPort) = try self.startServe(workers: 1, environment: ["SHEBAO_TLS_CERTIFICATE": nil])
+        defer {
+            plain.send(SIGTERM)
+            plain.wait(timeout: .seconds(20))
+        }
+        #expect(plain.standardOutput.contains("Shebao serving on http://127.0.0.1:\(plainPort) with 1 worker(s)"))
     }
 
     @Test func inReusePortModeEachWorkerBindsThePortItself() throws {
