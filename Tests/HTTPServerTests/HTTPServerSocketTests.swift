@@ -241,7 +241,7 @@ private func openDescriptorCount() -> Int {
         #expect(try client.readResponse()?.text == "hello")
     }
 
-    @Test func aFullHandlerQueueAnswers503WithRetryAfterAtOnce() throws {
+    @Test func aFullHandlerQueueAnswers503WithRetryAfterAtOnceInTheRequestsLanguage() throws {
         let gate = Gate()
         let running = try RunningServer(
             {
@@ -256,17 +256,28 @@ private func openDescriptorCount() -> Int {
             }
         )
         defer { running.stop() }
+        // Opened whatever happens, or stopping the server would wait for the handler forever.
+        defer { gate.open() }
+        // One request at a time: a second submitted before the thread took the first would find
+        // the queue full.
         let busy = try TestClient(port: running.port)
         try busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.2)
+        try running.waitForHandlerQueue(queued: 0, running: 1)
         let queued = try TestClient(port: running.port)
         try queued.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.2)
-        let refused = try TestClient(port: running.port)
-        try refused.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        let response = try #require(try refused.readResponse())
-        #expect(response.status == 503)
-        #expect(response.header("Retry-After") == "1")
+        try running.waitForHandlerQueue(queued: 1, running: 1)
+        let english = try ServerProblemTests.problem(
+            "GET /slow HTTP/1.1\r\nHost: t\r\nAccept-Language: en\r\n\r\n",
+            port: running.port
+        )
+        #expect(english.status == 503)
+        #expect(english.response.header("Retry-After") == "1")
+        #expect(english.title == "Service Unavailable")
+        #expect(english.contentLanguage == "en")
+        let chinese = try ServerProblemTests.problem("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n", port: running.port)
+        #expect(chinese.status == 503)
+        #expect(chinese.title == "服务暂不可用")
+        #expect(chinese.detail == "服务器正忙，请稍后重试")
         gate.open()
         #expect(try busy.readResponse()?.text == "done")
         #expect(try queued.readResponse()?.text == "done")
