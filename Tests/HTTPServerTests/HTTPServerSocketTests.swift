@@ -201,9 +201,9 @@ private func openDescriptorCount() -> Int {
         let host = "127.0.0.2"
         let running = try RunningServer({ $0.listen = .bind(host: host, port: 0) }, routes: self.standardRoutes)
         defer { running.stop() }
-        // Warm up: the first connection creates lazily allocated state.
+        // Warm up: the first connection creates lazily allocated state; count once it is gone.
         _ = try TestClient(port: running.port, host: host)
-        Thread.sleep(forTimeInterval: 0.2)
+        _ = waitUntil(timeout: .seconds(10)) { running.server.metrics.openConnectionCount == 0 }
         let before = openDescriptorCount()
         for index in 0..<10_000 {
             let client = try TestClient(port: running.port, host: host)
@@ -291,12 +291,15 @@ private func openDescriptorCount() -> Int {
                 return .text("finished")
             }
         })
+        // Opened whatever happens, or stopping the server would wait for the handler forever.
+        defer { gate.open() }
         let client = try TestClient(port: running.port)
         try client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.2)
+        try running.waitForHandlerQueue(queued: 0, running: 1)
         running.server.stop(graceful: true)
-        Thread.sleep(forTimeInterval: 0.2)
-        #expect(throws: TestClientError.self) { _ = try TestClient(port: running.port) }
+        // The listener closes at the loop's next round.
+        let isRefusing = waitUntil(timeout: .seconds(10)) { (try? TestClient(port: running.port)) == nil }
+        #expect(isRefusing)
         gate.open()
         let response = try #require(try client.readResponse())
         #expect(response.text == "finished")

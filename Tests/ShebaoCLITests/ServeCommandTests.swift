@@ -62,6 +62,12 @@ struct ServeCommandTests {
             }
         }
 
+        /// Waits until `count` more requests than `after` have succeeded, for at most `timeout`.
+        /// - Returns: whether they did.
+        func waitForSuccesses(_ count: Int, after: Int = 0, timeout: Duration = .seconds(20)) -> Bool {
+            waitUntil(timeout: timeout) { self.successes.load(ordering: .relaxed) >= after + count }
+        }
+
         func stop() {
             self.isRunning.store(false, ordering: .relaxed)
             while self.finished.load(ordering: .relaxed) < self.threads {
@@ -137,13 +143,14 @@ struct ServeCommandTests {
         }
         let before = Set(process.childPIDs)
         let load = Load(port: port)
-        usleep(300_000)
+        #expect(load.waitForSuccesses(25), "no load before the reload")
         process.send(SIGHUP)
         let replaced = process.waitUntil(timeout: .seconds(30)) {
             let now = Set(process.childPIDs)
             return now.count == 2 && now.isDisjoint(with: before)
         }
-        usleep(300_000)
+        // The new workers serve too before the load stops.
+        #expect(load.waitForSuccesses(25, after: load.successes.load(ordering: .relaxed)))
         load.stop()
         #expect(replaced, "workers were not replaced: \(before) -> \(process.childPIDs)")
         #expect(load.successes.load(ordering: .relaxed) > 50)
@@ -159,7 +166,7 @@ struct ServeCommandTests {
         let before = process.childPIDs
         try #require(before.count == 2)
         let load = Load(port: port)
-        usleep(300_000)
+        #expect(load.waitForSuccesses(25), "no load before the kill")
         kill(before[0], SIGKILL)
         let restarted = process.waitUntil(timeout: .seconds(20)) {
             let now = process.childPIDs
@@ -167,7 +174,7 @@ struct ServeCommandTests {
         }
         let failuresAtRestart = load.failures.load(ordering: .relaxed)
         let successesAtRestart = load.successes.load(ordering: .relaxed)
-        usleep(500_000)
+        #expect(load.waitForSuccesses(25, after: successesAtRestart))
         load.stop()
         #expect(restarted)
         #expect(process.childPIDs.contains(before[1]))
