@@ -1,13 +1,16 @@
 /// Serializes response heads (RFC 9112 §4, §5).
 public enum HTTPResponseWriter {
     /// Appends `HTTP/1.1 <status> <reason>` CRLF, then `Date`, then `headers` in order, then
-    /// `Content-Length` (when non-nil), `Connection: close` when `close`, then the blank line.
+    /// `serverFields` and `extraField`, then `Content-Length` (when non-nil), `Connection: close`
+    /// when `close`, then the blank line.
     ///
     /// Header names and values come from our own code: one containing CR, LF or NUL would let a
     /// value split the response, so it is a programming error (precondition), not a runtime one.
     /// - Parameters:
     ///   - status: a three-digit status code.
     ///   - headers: the fields to send after `Date`, in order.
+    ///   - serverFields: fields the server sends on every response (`Strict-Transport-Security`
+    ///     over TLS), passed as a list of its own so that `headers` is not copied to add them.
     ///   - extraField: one more field after `headers` (the server's `X-Request-ID`), without
     ///     copying the array to add it.
     ///   - contentLength: the body length, or nil for none (e.g. 204, 304, or a close-delimited body).
@@ -18,6 +21,7 @@ public enum HTTPResponseWriter {
         status: Int,
         headers: [(name: String, value: String)],
         contentLength: Int?,
+        serverFields: [(name: String, value: String)] = [],
         extraField: (name: String, value: String)? = nil,
         date: String,
         close: Bool,
@@ -33,6 +37,9 @@ public enum HTTPResponseWriter {
         self.appendField("Date", date, to: &buffer)
         for header in headers {
             self.appendField(header.name, header.value, to: &buffer)
+        }
+        for field in serverFields {
+            self.appendField(field.name, field.value, to: &buffer)
         }
         if let extraField {
             self.appendField(extraField.name, extraField.value, to: &buffer)

@@ -21,6 +21,8 @@ enum RequestHeadValidator {
         var connection = (close: false, keepAlive: false)
         var expectsContinue = false
         var hasOtherExpectation = false
+        // Field names are case-insensitive (RFC 9110 §5.1), and so is every token compared below;
+        // the compares fold ASCII case only and allocate nothing.
         for field in fields {
             switch field.name.count {
             case 4 where ASCII.equalsIgnoringCase(buffer, field.name, "host"):
@@ -40,12 +42,14 @@ enum RequestHeadValidator {
                 guard transferEncoding == nil else { return .failure(.multipleTransferEncodings) }
                 transferEncoding = field.value
             case 6 where ASCII.equalsIgnoringCase(buffer, field.name, "expect"):
+                // RFC 9110 §10.1.1: the Expect field value is case-insensitive.
                 if ASCII.equalsIgnoringCase(buffer, field.value, "100-continue") {
                     expectsContinue = true
                 } else {
                     hasOtherExpectation = true
                 }
             case 10 where ASCII.equalsIgnoringCase(buffer, field.name, "connection"):
+                // RFC 9110 §7.6.1: connection options are case-insensitive.
                 self.forEachListElement(buffer, field.value) { element in
                     if ASCII.equalsIgnoringCase(buffer, element, "close") { connection.close = true }
                     if ASCII.equalsIgnoringCase(buffer, element, "keep-alive") { connection.keepAlive = true }
@@ -116,6 +120,7 @@ enum RequestHeadValidator {
         self.forEachListElement(buffer, value) { element in
             count += 1
             if element.isEmpty || !element.allSatisfy({ ASCII.isTokenCharacter(buffer[$0]) }) { malformed = true }
+            // RFC 9112 §7: transfer-coding names are case-insensitive.
             lastIsChunked = ASCII.equalsIgnoringCase(buffer, element, "chunked")
             if lastIsChunked { chunkedCount += 1 }
         }

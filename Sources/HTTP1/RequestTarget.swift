@@ -79,6 +79,7 @@ public struct RequestTarget: Sendable, Equatable {
     /// authority checked: not empty, no userinfo (RFC 9110 §4.2.4), only host and port characters.
     private static func absoluteFormAuthorityEnd(_ bytes: UnsafeRawBufferPointer) -> Int? {
         let authorityStart: Int
+        // RFC 3986 §3.1: schemes are case-insensitive.
         if ASCII.equalsIgnoringCase(bytes, 0..<min(7, bytes.count), "http://") {
             authorityStart = 7
         } else if ASCII.equalsIgnoringCase(bytes, 0..<min(8, bytes.count), "https://") {

@@ -49,6 +49,8 @@ final class EventLoop: @unchecked Sendable {
     private let stopRequest = Atomic<Int>(StopRequest.none.rawValue)
     private let requestIDPrefix: String
     private let listenerInterest: Selector.Interest
+    /// Fields on every response: `Strict-Transport-Security` when serving TLS.
+    private let serverFields: [(name: String, value: String)]
     /// Parsing limits with room for the largest body any route takes.
     private let parserLimits: HTTPLimits
     private let hasBodyLimitOverrides: Bool
@@ -98,6 +100,10 @@ final class EventLoop: @unchecked Sendable {
         self.metrics = metrics
         self.logger = logger
         self.tlsContext = tlsContext
+        // Two years, Mozilla's recommendation (https://wiki.mozilla.org/Security/Server_Side_TLS):
+        // a browser that has been here over TLS never tries plain HTTP for this host again
+        // (RFC 6797 §6.1.1). Over plain HTTP the field would be ignored (§8.1), so it is not sent.
+        self.serverFields = tlsContext == nil ? [] : [("Strict-Transport-Security", "max-age=63072000")]
         self.services = services
         self.scratch = .allocate(byteCount: 64 * 1024, alignment: 16)
         var parserLimits = configuration.limits
@@ -515,8 +521,8 @@ final class EventLoop: @unchecked Sendable {
             case .sendContinue:
                 self.enqueue(connection, Array("HTTP/1.1 100 Continue\r\n\r\n".utf8), body: [])
                 guard self.flush(connection) else { return }
-            case .fail(let error):
-                self.writeErrorAndClose(connection, status: error.status, reason: error.reason)
+            case .fail(let error, let language):
+                self.writeErrorAndClose(connection, error, language: language)
                 return
             case .dispatch:
                 self.dispatch(connection, connection.machine.takeRequest())
@@ -588,13 +594,16 @@ final class EventLoop: @unchecked Sendable {
             connection.current = current
             self.respond(
                 connection,
-                HTTPError(404, "Not Found").response(requestID: requestID),
+                ServerProblem.notFound.response(language: headers.responseLanguage, requestID: requestID),
                 keepAlive: head.isKeepAlive
             )
         case .methodNotAllowed(let allowed):
             connection.current = current
-            var response = HTTPError(405, "Method Not Allowed").response(requestID: requestID)
-            response.headers.append(("Allow", allowed.map(\.rawValue).joined(separator: ", ")))
+            let response = ServerProblem.methodNotAllowed.response(
+                language: headers.responseLanguage,
+                requestID: requestID,
+                headers: [("Allow", allowed.map(\.rawValue).joined(separator: ", "))]
+            )
             self.respond(connection, response, keepAlive: head.isKeepAlive)
         case .found(let route, let parameters):
             request.parameters = parameters
@@ -614,7 +623,8 @@ final class EventLoop: @unchecked Sendable {
                         connectionID: connection.id,
                         request: connection.dispatched,
                         route: route.patternText,
-                        requestID: requestID
+                        requestID: requestID,
+                        headers: headers
                     )
                 )
             case .handler(let handler, .pool):
@@ -632,8 +642,11 @@ final class EventLoop: @unchecked Sendable {
                 }
                 if !submitted {
                     self.metrics.recordBusy()
-                    var response = HTTPError(503, "Service Unavailable").response(requestID: requestID)
-                    response.headers.append(("Retry-After", "1"))
+                    let response = ServerProblem.handlerQueueFull.response(
+                        language: headers.responseLanguage,
+                        requestID: requestID,
+                        headers: [("Retry-After", "1")]
+                    )
                     self.respond(connection, response, keepAlive: head.isKeepAlive)
                 }
             }
@@ -645,13 +658,19 @@ final class EventLoop: @unchecked Sendable {
         do {
             return try self.router.run(handler, request)
         } catch {
-            return self.errorResponse(error, requestID: request.requestID, route: route.patternText)
+            return self.errorResponse(
+                error,
+                requestID: request.requestID,
+                route: route.patternText,
+                headers: request.headers
+            )
         }
     }
 
     /// The response for a handler's error: its own for an ``HTTPResponseError``; otherwise a
-    /// 500 without internals, the details logged with the request ID. Any thread.
-    func errorResponse(_ error: any Error, requestID: String, route: String) -> HTTPResponse {
+    /// 500 without internals in the language `headers` ask for, the details logged with the
+    /// request ID. Any thread.
+    func errorResponse(_ error: any Error, requestID: String, route: String, headers: HTTPHeaders) -> HTTPResponse {
         if let error = error as? any HTTPResponseError {
             return error.response(requestID: requestID)
         }
@@ -659,7 +678,7 @@ final class EventLoop: @unchecked Sendable {
             "handler failed",
             metadata: ["request_id": "\(requestID)", "route": "\(route)", "error": "\(error)"]
         )
-        return HTTPError(500, "Internal Server Error").response(requestID: requestID)
+        return ServerProblem.internalError.response(language: headers.responseLanguage, requestID: requestID)
     }
 
     // MARK: Services
@@ -732,6 +751,7 @@ final class EventLoop: @unchecked Sendable {
             status: response.status,
             headers: response.headers,
             contentLength: response.body.count,
+            serverFields: self.serverFields,
             extraField: (connection.current?.requestID).map { ("X-Request-ID", $0) },
             date: self.currentDate(),
             close: closeAfter,
@@ -747,18 +767,22 @@ final class EventLoop: @unchecked Sendable {
         connection.machine.compact()
     }
 
-    /// Writes an error answer with `Connection: close` and closes after it.
-    private func writeErrorAndClose(_ connection: HTTPConnection, status: Int, reason: String) {
+    /// Writes the answer to a refused request, in `language`, with `Connection: close` and
+    /// closes after it.
+    private func writeErrorAndClose(_ connection: HTTPConnection, _ error: HTTPParseError, language: ResponseLanguage) {
         connection.machine.closed()
         connection.closeAfterWrite = true
         connection.lingerAfterWrite = true
         let requestID = self.nextRequestID()
-        let response = HTTPError(status, reason).response(requestID: requestID)
+        let status = error.status
+        let response = ServerProblem(error).response(language: language, requestID: requestID)
         var head: [UInt8] = []
         HTTPResponseWriter.writeHead(
             status: status,
-            headers: response.headers + [("X-Request-ID", requestID)],
+            headers: response.headers,
             contentLength: response.body.count,
+            serverFields: self.serverFields,
+            extraField: ("X-Request-ID", requestID),
             date: self.currentDate(),
             close: true,
             into: &head
@@ -768,7 +792,7 @@ final class EventLoop: @unchecked Sendable {
             self.logger.info(
                 "refused request",
                 metadata: [
-                    "request_id": "\(requestID)", "status": "\(status)", "reason": "\(reason)",
+                    "request_id": "\(requestID)", "status": "\(status)", "reason": "\(error.reason)",
                     "remote": "\(connection.remoteAddress)",
                 ]
             )
@@ -922,8 +946,8 @@ final class EventLoop: @unchecked Sendable {
             }
             guard let deadline = connection.machine.deadline, deadline <= now else { continue }
             switch connection.machine.timeoutTriggered(now: now) {
-            case .fail(let error):
-                self.writeErrorAndClose(connection, status: error.status, reason: error.reason)
+            case .fail(let error, let language):
+                self.writeErrorAndClose(connection, error, language: language)
             case .close:
                 self.closeConnection(connection)
             case .readMore, .pauseReading, .dispatch, .sendContinue:

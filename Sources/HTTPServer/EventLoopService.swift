@@ -53,6 +53,8 @@ public struct HTTPResponder: Sendable {
     let route: String
     /// The request's ID, for logs.
     public let requestID: String
+    /// The request's fields: an error answer is in the language they ask for.
+    let headers: HTTPHeaders
 
     /// Sends `response`.
     public func respond(_ response: HTTPResponse) {
@@ -67,9 +69,11 @@ public struct HTTPResponder: Sendable {
     }
 
     /// Sends the response for `error`: its own for an ``HTTPResponseError``; otherwise a 500
-    /// with no details, which go to the log with the request ID.
+    /// with no details (in the request's language), which go to the log with the request ID.
     public func respond(error: any Error) {
-        self.respond(self.loop.errorResponse(error, requestID: self.requestID, route: self.route))
+        self.respond(
+            self.loop.errorResponse(error, requestID: self.requestID, route: self.route, headers: self.headers)
+        )
     }
 }
 

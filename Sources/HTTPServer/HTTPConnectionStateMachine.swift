@@ -60,8 +60,9 @@ struct HTTPConnectionStateMachine {
         case dispatch
         /// Write `HTTP/1.1 100 Continue` and keep reading.
         case sendContinue
-        /// Answer with this error's status and close.
-        case fail(HTTPParseError)
+        /// Answer with this error's status, in the language the request asked for as far as it
+        /// could be read, and close.
+        case fail(HTTPParseError, language: ResponseLanguage)
         /// A request is in progress and enough later bytes are buffered: stop reading.
         case pauseReading
         /// Close without answering.
@@ -225,9 +226,13 @@ struct HTTPConnectionStateMachine {
             return .readMore
         }
         switch self.state {
-        case .readingHead, .readingBody:
+        case .readingHead:
+            let language = self.languageOfUnparsedHead()
             self.state = .closed
-            return .fail(HTTPParseError(status: 408, reason: "request not received in time"))
+            return .fail(.requestTimedOut, language: language)
+        case .readingBody(let progress):
+            self.state = .closed
+            return .fail(.requestTimedOut, language: Self.language(of: progress.head, in: progress.headBytes))
         case .idle, .writing, .awaitingResponse, .closed:
             return self.closeNow()
         }
@@ -253,8 +258,9 @@ struct HTTPConnectionStateMachine {
         case .incomplete:
             return self.isPeerClosed ? self.closeNow() : .readMore
         case .invalid(let error):
+            let language = self.languageOfUnparsedHead()
             self.state = .closed
-            return .fail(error)
+            return .fail(error, language: language)
         case .complete(let head):
             self.parser.reset()
             let headBytes = Array(self.input[self.consumed..<(self.consumed + head.length)])
@@ -268,7 +274,7 @@ struct HTTPConnectionStateMachine {
                 target = value
             case .failure(let error):
                 self.state = .closed
-                return .fail(error)
+                return .fail(error, language: Self.language(of: head, in: headBytes))
             }
             if head.framing == .none {
                 self.state = .awaitingResponse
@@ -292,7 +298,7 @@ struct HTTPConnectionStateMachine {
             case .contentLength(let length):
                 guard length <= limit else {
                     self.state = .closed
-                    return .fail(HTTPParseError(status: 413, reason: "request body too large"))
+                    return .fail(.bodyOverRouteLimit, language: Self.language(of: head, in: headBytes))
                 }
                 progress.remaining = length
                 progress.body.reserveCapacity(length)
@@ -322,7 +328,7 @@ struct HTTPConnectionStateMachine {
             switch result {
             case .invalid(let error):
                 self.state = .closed
-                return .fail(error)
+                return .fail(error, language: Self.language(of: progress.head, in: progress.headBytes))
             case .needMore(let used):
                 self.consumed += used
                 if used > 0 {
@@ -351,6 +357,25 @@ struct HTTPConnectionStateMachine {
         return self.isPeerClosed ? self.closeNow() : .readMore
     }
 
+    // MARK: The language of an error answer
+
+    /// The language for refusing a request whose head did not parse: from an `Accept-Language`
+    /// line among the bytes received for it so far, of which at most a header section's worth
+    /// (the most the parser accepts) is looked at.
+    private func languageOfUnparsedHead() -> ResponseLanguage {
+        self.input.withUnsafeBytes { buffer in
+            let end = min(buffer.count, self.consumed + self.limits.maxHeaderSectionLength)
+            return AcceptLanguage.preferred(
+                inUnparsedHead: UnsafeRawBufferPointer(rebasing: buffer[self.consumed..<end])
+            )
+        }
+    }
+
+    /// The language a parsed head's `Accept-Language` asks for.
+    private static func language(of head: HTTPRequestHead, in headBytes: [UInt8]) -> ResponseLanguage {
+        headBytes.withUnsafeBytes { AcceptLanguage.preferred(head.value(of: "Accept-Language", in: $0)) }
+    }
+
     /// Drops consumed bytes once they are a large share of the buffer.
     mutating func compact() {
         if self.consumed > 0 && (self.consumed == self.input.count || self.consumed > 16 * 1024) {
@@ -358,4 +383,19 @@ struct HTTPConnectionStateMachine {
             self.consumed = 0
         }
     }
+}
+
+extension HTTPParseError {
+    /// The head or the body did not arrive within its timeout.
+    static let requestTimedOut = HTTPParseError(
+        status: 408,
+        reason: "request not received in time",
+        chineseReason: "未能及时收到完整的请求"
+    )
+    /// A body announced larger than its route takes, refused before it is read.
+    static let bodyOverRouteLimit = HTTPParseError(
+        status: 413,
+        reason: "request body too large",
+        chineseReason: "请求内容超过此地址允许的大小"
+    )
 }

@@ -109,6 +109,15 @@ public struct HTTPHeaders: Sendable, Sequence {
         }.makeIterator()
     }
 
+    /// The language the first `Accept-Language` asks for, for the server's own answers; read
+    /// from the bytes, without making a string.
+    var responseLanguage: ResponseLanguage {
+        self.storage.withUnsafeBytes { buffer in
+            let field = self.fields.first { $0.hasName("Accept-Language", in: buffer) }
+            return AcceptLanguage.preferred(field.map { UnsafeRawBufferPointer(rebasing: buffer[$0.value]) })
+        }
+    }
+
     private func matches(_ field: HTTPField, _ name: String) -> Bool {
         self.storage.withUnsafeBytes { field.hasName(name, in: $0) }
     }

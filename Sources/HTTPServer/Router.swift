@@ -14,7 +14,8 @@ public typealias HTTPDeferredHandler = @Sendable (HTTPRequest, HTTPResponder) ->
 public typealias HTTPMiddleware = @Sendable (HTTPRequest, _ next: HTTPHandler) throws -> HTTPResponse
 
 /// Method + path-pattern routing. Patterns are `/`-separated; a segment `:name` matches any one
-/// segment and binds it to `name`; a final `*name` matches the rest of the path.
+/// segment and binds it to `name`; a final `*name` matches the rest of the path. The most
+/// specific matching pattern decides (see ``match(method:segments:)``).
 ///
 /// Build it completely before the server starts; it is read-only afterwards.
 public struct Router: Sendable {
@@ -59,8 +60,8 @@ public struct Router: Sendable {
     private(set) var routes: [Route] = []
     private(set) var middleware: [HTTPMiddleware] = []
     /// Indices of the routes whose pattern starts with a literal segment, by that segment ("" for
-    /// the pattern `/`), in the order added: a request is matched against these and
-    /// `parameterFirst` only, not against every route.
+    /// the pattern `/`), in the order added: a request is matched against these, then against
+    /// `parameterFirst` if none of these matches, never against every route.
     private var byFirstSegment: [String: [Int]] = [:]
     /// Indices of the routes whose pattern starts with `:name` or `*name`, in the order added.
     private var parameterFirst: [Int] = []
@@ -131,40 +132,88 @@ public struct Router: Sendable {
         self.middleware.append(middleware)
     }
 
+    /// The route for `method` on `segments`: among the patterns that match, the most specific
+    /// one decides, and among routes with that pattern the first added that takes the method.
+    ///
+    /// Specificity is compared segment by segment from the left: a literal beats a parameter,
+    /// which beats a rest, as in Hummingbird's trie router; so `/applications/preview` shadows
+    /// `/applications/:id` for every method, and a method that the literal route does not take
+    /// is 405 with the literal route's methods only.
+    ///
+    /// - Returns: the route with its bound parameters; `.methodNotAllowed` with the methods of
+    ///   the most specific pattern (`HEAD` added where `GET` is there); `.notFound` when no
+    ///   pattern matches.
     func match(method: HTTPMethod, segments: [String]) -> Match {
-        let literal = self.byFirstSegment[segments.first ?? ""] ?? []
-        let parameter = self.parameterFirst
-        var allowed: [HTTPMethod] = []
-        // Both lists in the order routes were added: the first route added that matches wins.
-        var nextLiteral = 0
-        var nextParameter = 0
-        while nextLiteral < literal.count || nextParameter < parameter.count {
-            let index: Int
-            if nextParameter == parameter.count
-                || (nextLiteral < literal.count && literal[nextLiteral] < parameter[nextParameter])
-            {
-                index = literal[nextLiteral]
-                nextLiteral += 1
-            } else {
-                index = parameter[nextParameter]
-                nextParameter += 1
-            }
-            guard let parameters = Self.bind(self.routes[index].pattern, to: segments) else { continue }
-            let routeMethod = self.routes[index].method
-            if routeMethod == method || (method == .head && routeMethod == .get) {
-                return .found(self.routes[index], parameters: parameters)
-            }
-            if !allowed.contains(routeMethod) {
-                allowed.append(routeMethod)
-            }
+        // A literal first segment beats a parameter or rest in the first position, so a pattern
+        // that starts with a parameter decides only when no literal-first pattern matches.
+        var candidates = self.byFirstSegment[segments.first ?? ""] ?? []
+        var best = self.mostSpecific(in: candidates, segments)
+        if best == nil {
+            candidates = self.parameterFirst
+            best = self.mostSpecific(in: candidates, segments)
         }
-        if allowed.isEmpty {
-            return .notFound
+        guard let best else { return .notFound }
+        let tied = candidates.lazy.filter { index in
+            Self.specificity(of: self.routes[index].pattern, comparedTo: self.routes[best].pattern) == .same
+                && Self.matches(self.routes[index].pattern, segments)
+        }
+        if let index = tied.first(where: { Self.takes(self.routes[$0].method, method) }) {
+            return .found(self.routes[index], parameters: Self.parameters(of: self.routes[index].pattern, in: segments))
+        }
+        var allowed: [HTTPMethod] = []
+        for index in tied where !allowed.contains(self.routes[index].method) {
+            allowed.append(self.routes[index].method)
         }
         if allowed.contains(.get), !allowed.contains(.head) {
             allowed.append(.head)
         }
         return .methodNotAllowed(allowed: allowed)
+    }
+
+    /// The first route in `candidates` (indices in the order added) whose pattern matches
+    /// `segments` and is at least as specific as every other that matches.
+    private func mostSpecific(in candidates: [Int], _ segments: [String]) -> Int? {
+        var best: Int?
+        for index in candidates where Self.matches(self.routes[index].pattern, segments) {
+            if let current = best,
+                Self.specificity(of: self.routes[index].pattern, comparedTo: self.routes[current].pattern) != .more
+            {
+                continue
+            }
+            best = index
+        }
+        return best
+    }
+
+    /// Whether a route registered for `routeMethod` serves a request with `method`: `GET`
+    /// routes serve `HEAD` too (RFC 9110 §9.3.2).
+    private static func takes(_ routeMethod: HTTPMethod, _ method: HTTPMethod) -> Bool {
+        routeMethod == method || (method == .head && routeMethod == .get)
+    }
+
+    private enum Specificity {
+        case more
+        case same
+        case less
+    }
+
+    /// How `pattern` ranks against `other`, two patterns that match the same path: at the first
+    /// position where their kinds differ, the end of a pattern beats a rest (which would match
+    /// nothing there), a literal beats a parameter and a parameter beats a rest.
+    private static func specificity(of pattern: [Segment], comparedTo other: [Segment]) -> Specificity {
+        func rank(_ pattern: [Segment], _ position: Int) -> Int {
+            guard position < pattern.count else { return 3 }
+            switch pattern[position] {
+            case .literal: return 2
+            case .parameter: return 1
+            case .rest: return 0
+            }
+        }
+        for position in 0..<max(pattern.count, other.count) {
+            let (mine, theirs) = (rank(pattern, position), rank(other, position))
+            if mine != theirs { return mine > theirs ? .more : .less }
+        }
+        return .same
     }
 
     /// The largest body any route takes, or `fallback` if larger.
@@ -190,22 +239,34 @@ public struct Router: Sendable {
         return try handler(request)
     }
 
-    private static func bind(_ pattern: [Segment], to segments: [String]) -> [String: String]? {
-        var parameters: [String: String] = [:]
-        var index = 0
-        for segment in pattern {
+    /// Whether `pattern` matches `segments`, without binding anything.
+    private static func matches(_ pattern: [Segment], _ segments: [String]) -> Bool {
+        for (index, segment) in pattern.enumerated() {
             switch segment {
             case .literal(let text):
-                guard index < segments.count, segments[index] == text else { return nil }
+                guard index < segments.count, segments[index] == text else { return false }
+            case .parameter:
+                guard index < segments.count else { return false }
+            case .rest:
+                return true
+            }
+        }
+        return pattern.count == segments.count
+    }
+
+    /// The values of a matching pattern's `:name` and `*name` segments.
+    private static func parameters(of pattern: [Segment], in segments: [String]) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for (index, segment) in pattern.enumerated() {
+            switch segment {
+            case .literal:
+                break
             case .parameter(let name):
-                guard index < segments.count else { return nil }
                 parameters[name] = segments[index]
             case .rest(let name):
                 parameters[name] = segments[index...].joined(separator: "/")
-                return parameters
             }
-            index += 1
         }
-        return index == segments.count ? parameters : nil
+        return parameters
     }
 }

@@ -3,7 +3,10 @@ internal import COpenSSL
 /// The server side of TLS, shared by every connection: certificate, key and protocol settings
 /// (an OpenSSL `SSL_CTX`).
 ///
-/// - TLS 1.2 and 1.3 only.
+/// - TLS 1.2 and 1.3 only, with Mozilla's "intermediate" choice of algorithms
+///   (<https://wiki.mozilla.org/Security/Server_Side_TLS>): for TLS 1.2 only ECDHE key exchange
+///   with AES-GCM or ChaCha20-Poly1305 (``tls12CipherList``), for TLS 1.3 its three standard
+///   suites (``tls13CipherSuites``), key exchange over X25519, P-256 or P-384 (``groups``).
 /// - ALPN: selects `http/1.1` when the client offers it, and refuses the handshake with a
 ///   `no_application_protocol` alert when the client offers ALPN without `http/1.1`
 ///   (RFC 7301 section 3.2). A client that offers no ALPN is served HTTP/1.1 anyway.
@@ -20,6 +23,27 @@ public final class TLSContext: Sendable {
     }
 
     private let handle: Handle
+
+    /// The TLS 1.2 suites offered, strongest key first for each certificate type.
+    ///
+    /// AEAD only: the CBC suites (`ECDHE-RSA-AES128-SHA256`, `AES128-SHA`, …) are open to
+    /// padding-oracle timing attacks (LUCKY13), and the suites without ECDHE have no forward
+    /// secrecy. The profile's DHE-RSA suites need Diffie-Hellman parameters, which this server
+    /// does not configure, so they are left out; every client that has them also has ECDHE. The
+    /// server does not impose its order: the profile leaves the choice to clients, which know
+    /// whether they have AES instructions.
+    static let tls12CipherList = [
+        "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
+    ].joined(separator: ":")
+
+    /// The TLS 1.3 suites offered: OpenSSL's default, named so that a system-wide OpenSSL
+    /// configuration cannot change them.
+    static let tls13CipherSuites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+
+    /// The key-exchange groups offered, in the profile's order.
+    static let groups = "X25519:prime256v1:secp384r1"
 
     /// The SSL_CTX. Sessions take their own reference (SSL_new up-refs it), so they may outlive
     /// this object.
@@ -66,6 +90,18 @@ public final class TLSContext: Sendable {
             shebao_SSL_CTX_set_max_proto_version(context, TLS1_3_VERSION) == 1,
             "cannot set the maximum protocol version to TLS 1.3"
         )
+        ERR_clear_error()
+        try check(
+            SSL_CTX_set_cipher_list(context, Self.tls12CipherList) == 1,
+            "cannot set the TLS 1.2 cipher suites"
+        )
+        ERR_clear_error()
+        try check(
+            SSL_CTX_set_ciphersuites(context, Self.tls13CipherSuites) == 1,
+            "cannot set the TLS 1.3 cipher suites"
+        )
+        ERR_clear_error()
+        try check(shebao_SSL_CTX_set1_groups_list(context, Self.groups) == 1, "cannot set the key-exchange groups")
         ERR_clear_error()
         SSL_CTX_set_options(context, shebao_SSL_OP_NO_COMPRESSION() | shebao_SSL_OP_NO_RENEGOTIATION())
         ERR_clear_error()

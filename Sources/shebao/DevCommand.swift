@@ -96,13 +96,13 @@ struct DevCommand: ParsableCommand {
         setenv("DATABASE_URL", appURL ?? "", 1)
         let port = Environment.value("SHEBAO_HTTP_PORT").flatMap(Int.init) ?? 8080
         if Environment.value("SHEBAO_PUBLIC_URL") == nil {
-            setenv("SHEBAO_PUBLIC_URL", "http://127.0.0.1:\(port)", 1)
+            setenv("SHEBAO_PUBLIC_URL", "\(ServerSettings.urlScheme)://127.0.0.1:\(port)", 1)
         }
         print(
             """
-              API:              http://127.0.0.1:\(port)/healthz, /readyz, /metrics
-              log in:           POST http://127.0.0.1:\(port)/api/v1/auth/login {"username": …, "password": …}
-              business API:     http://127.0.0.1:\(port)/api/v1/applications (described at /api/v1/openapi.json)
+              API:              \(ServerSettings.urlScheme)://127.0.0.1:\(port)/healthz, /readyz, /metrics
+              log in:           POST \(ServerSettings.urlScheme)://127.0.0.1:\(port)/api/v1/auth/login {"username": …, "password": …}
+              business API:     \(ServerSettings.urlScheme)://127.0.0.1:\(port)/api/v1/applications (described at /api/v1/openapi.json)
             \(Self.demoLogins(password: DemoData.Options().password))
             The scheduler (delivery of SMS and inbox messages, disbursements) arrives with the next pieces of work.
             Press Ctrl-C to stop\(startedCluster != nil ? " (the embedded cluster stops too)" : "").

@@ -110,6 +110,13 @@ enum ServerSettings {
         return configuration
     }
 
+    /// The scheme of the server's own URL, for what prints it: `https` when
+    /// `SHEBAO_TLS_CERTIFICATE` is set (the workers then serve TLS, or refuse to start without
+    /// its key), `http` otherwise.
+    static var urlScheme: String {
+        Environment.value("SHEBAO_TLS_CERTIFICATE") == nil ? "http" : "https"
+    }
+
     /// The log-in rules: each figure has a variable; unset keeps the default.
     static let authenticationSettings: [Setting<AuthenticationSettings>] = [
         Setting(variable: "SHEBAO_AUTH_MAX_FAILURES", meaning: "consecutive failed log-ins that lock an account") {

@@ -73,7 +73,9 @@ struct Supervisor {
             }
             self.slots[index].pid = pid
         }
-        print("Shebao serving on http://\(self.options.host):\(port) with \(self.options.workers) worker(s)")
+        print(
+            "Shebao serving on \(ServerSettings.urlScheme)://\(self.options.host):\(port) with \(self.options.workers) worker(s)"
+        )
         let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGCHLD]
         while true {
             let timeout = self.nextRestartDelayMilliseconds()

@@ -10,13 +10,16 @@ import Testing
             status: 200,
             headers: [(name: "Content-Type", value: "application/json"), (name: "X-Request-Id", value: "")],
             contentLength: 1234,
+            serverFields: [("Strict-Transport-Security", "max-age=63072000")],
+            extraField: ("X-Extra", "1"),
             date: Self.date,
             close: false,
             into: &buffer
         )
         let expected =
             "HTTP/1.1 200 OK\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Type: application/json\r\n"
-            + "X-Request-Id: \r\nContent-Length: 1234\r\n\r\n"
+            + "X-Request-Id: \r\nStrict-Transport-Security: max-age=63072000\r\nX-Extra: 1\r\n"
+            + "Content-Length: 1234\r\n\r\n"
         #expect(String(decoding: buffer, as: UTF8.self) == expected)
     }
 

@@ -69,6 +69,10 @@ private final class PipeService: EventLoopService {
 @Suite struct DeferredRouteTests {
     private func start(_ service: PipeService) throws -> RunningServer {
         let bound = LoopBound(service)
+        // /twice answers a second time only while /slow waits for its answer, and /slow answers
+        // only after that: the order the test needs, without timing.
+        let slowIsWaiting = DispatchSemaphore(value: 0)
+        let secondAnswerGiven = DispatchSemaphore(value: 0)
         return try RunningServer(services: [service]) { router in
             router.addDeferred(.get, "/later") { _, responder in
                 bound.value.park(responder)
@@ -83,13 +87,15 @@ private final class PipeService: EventLoopService {
             router.addDeferred(.get, "/twice") { _, responder in
                 responder.respond(.text("one"))
                 Thread.detachNewThread {
-                    usleep(50_000)
+                    _ = slowIsWaiting.wait(timeout: .now() + 10)
                     responder.respond(.text("two"))
+                    secondAnswerGiven.signal()
                 }
             }
             router.addDeferred(.get, "/slow") { _, responder in
                 Thread.detachNewThread {
-                    usleep(200_000)
+                    slowIsWaiting.signal()
+                    _ = secondAnswerGiven.wait(timeout: .now() + 10)
                     responder.respond(.text("slow"))
                 }
             }

@@ -118,11 +118,12 @@ import Testing
             Issue.record("fired early")
             return
         }
-        guard case .fail(let error) = machine.timeoutTriggered(now: self.start + .seconds(10)) else {
+        guard case .fail(let error, let language) = machine.timeoutTriggered(now: self.start + .seconds(10)) else {
             Issue.record("expected 408")
             return
         }
         #expect(error.status == 408)
+        #expect(language == .zh)
     }
 
     @Test func anIdleKeptAliveConnectionClosesAtTheIdleDeadline() {
@@ -171,8 +172,54 @@ import Testing
     @Test func aFramingAttackFailsWithItsStatus() {
         var machine = self.machine()
         self.receive(&machine, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n")
-        guard case .fail(let error) = machine.nextAction(now: self.start) else { Issue.record("expected fail"); return }
+        guard case .fail(let error, _) = machine.nextAction(now: self.start) else {
+            Issue.record("expected fail"); return
+        }
         #expect(error.status == 400)
         guard case .close = machine.nextAction(now: self.start) else { Issue.record("expected close"); return }
+    }
+
+    /// A refusal is in the language of the request's `Accept-Language` as far as it was read:
+    /// of the parsed head once there is one, else of the whole field lines received; Chinese
+    /// when there is none, or when it lies beyond what could be read safely.
+    @Test(arguments: [
+        // The head did not parse: only whole lines before the offending one are read.
+        ("GET / HTTP/1.1\r\nAccept-Language: en-US, zh;q=0.5\r\nHost : x\r\n\r\n", 400, ResponseLanguage.en),
+        ("\r\nGET / HTTP/1.1\r\naccept-language:EN\r\nX: \u{7F}\r\n\r\n", 400, .en),
+        ("GET / HTTP/1.1\r\nHost : x\r\nAccept-Language: en\r\n\r\n", 400, .en),
+        ("GET / HTTP/1.1\r\nHost : x\r\n\r\nAccept-Language: en\r\n\r\n", 400, .zh),
+        ("GET / HTTP/1.1\r\nX: a\nAccept-Language: en\r\nHost : x\r\n\r\n", 400, .zh),
+        ("GET / HTTP/1.1\r\nAccept-Language : en\r\n\r\n", 400, .zh),
+        ("GET / HTTP/1.1\r\nHost : x\r\nAccept-Language: en", 400, .zh),
+        ("GET / HTTP/3.0\r\nAccept-Language: en\r\n\r\n", 505, .en),
+        ("GET / HTTP/3.0\r\nAccept-Language: zh-CN, en;q=0.9\r\n\r\n", 505, .zh),
+        ("GET / HTTP/3.0\r\n\r\n", 505, .zh),
+        // The head parsed: its field decides.
+        ("GET /a/%2e%2e/b HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n\r\n", 400, .en),
+        ("POST / HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nContent-Length: 99999999\r\n\r\n", 413, .en),
+        ("POST / HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, .en),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400, .zh),
+    ])
+    func aRefusalIsInTheLanguageOfWhatWasReadOfTheHead(request: String, status: Int, language: ResponseLanguage) {
+        var machine = self.machine()
+        self.receive(&machine, request)
+        guard case .fail(let error, let answered) = machine.nextAction(now: self.start) else {
+            Issue.record("expected fail")
+            return
+        }
+        #expect(error.status == status)
+        #expect(answered == language)
+    }
+
+    @Test func aBodyTooSlowIs408InTheLanguageOfItsHead() {
+        var machine = self.machine()
+        self.receive(&machine, "POST / HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\nContent-Length: 5\r\n\r\nab")
+        guard case .readMore = machine.nextAction(now: self.start) else { Issue.record("expected readMore"); return }
+        guard case .fail(let error, let language) = machine.timeoutTriggered(now: self.start + .seconds(10)) else {
+            Issue.record("expected 408")
+            return
+        }
+        #expect(error.status == 408)
+        #expect(language == .en)
     }
 }

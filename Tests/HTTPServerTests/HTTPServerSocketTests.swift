@@ -151,6 +151,23 @@ private func openDescriptorCount() -> Int {
         }
     }
 
+    /// Transfer codings and connection options in capitals (RFC 9112 §7, RFC 9110 §7.6.1) frame
+    /// and end the request as they do in lower case.
+    @Test func aChunkedBodyAndACloseSpelledInCapitalsAreHonoured() throws {
+        let running = try RunningServer(routes: self.standardRoutes)
+        defer { running.stop() }
+        let client = try TestClient(port: running.port)
+        try client.send(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\nConnection: Close\r\n\r\n"
+                + "5\r\nhello\r\n0\r\n\r\n"
+        )
+        let response = try #require(try client.readResponse())
+        #expect(response.status == 200)
+        #expect(response.text == "hello")
+        #expect(response.header("Connection") == "close")
+        #expect(client.isClosedByServer())
+    }
+
     @Test func aSlowlorisClientIsClosedAtTheHeaderDeadlineWhileOthersAreServed() throws {
         let running = try RunningServer({ $0.headerReadTimeout = .seconds(1) }, routes: self.standardRoutes)
         defer { running.stop() }
@@ -184,9 +201,9 @@ private func openDescriptorCount() -> Int {
         let host = "127.0.0.2"
         let running = try RunningServer({ $0.listen = .bind(host: host, port: 0) }, routes: self.standardRoutes)
         defer { running.stop() }
-        // Warm up: the first connection creates lazily allocated state.
+        // Warm up: the first connection creates lazily allocated state; count once it is gone.
         _ = try TestClient(port: running.port, host: host)
-        Thread.sleep(forTimeInterval: 0.2)
+        _ = waitUntil(timeout: .seconds(10)) { running.server.metrics.openConnectionCount == 0 }
         let before = openDescriptorCount()
         for index in 0..<10_000 {
             let client = try TestClient(port: running.port, host: host)
@@ -224,7 +241,7 @@ private func openDescriptorCount() -> Int {
         #expect(try client.readResponse()?.text == "hello")
     }
 
-    @Test func aFullHandlerQueueAnswers503WithRetryAfterAtOnce() throws {
+    @Test func aFullHandlerQueueAnswers503WithRetryAfterAtOnceInTheRequestsLanguage() throws {
         let gate = Gate()
         let running = try RunningServer(
             {
@@ -239,17 +256,28 @@ private func openDescriptorCount() -> Int {
             }
         )
         defer { running.stop() }
+        // Opened whatever happens, or stopping the server would wait for the handler forever.
+        defer { gate.open() }
+        // One request at a time: a second submitted before the thread took the first would find
+        // the queue full.
         let busy = try TestClient(port: running.port)
         try busy.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.2)
+        try running.waitForHandlerQueue(queued: 0, running: 1)
         let queued = try TestClient(port: running.port)
         try queued.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.2)
-        let refused = try TestClient(port: running.port)
-        try refused.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        let response = try #require(try refused.readResponse())
-        #expect(response.status == 503)
-        #expect(response.header("Retry-After") == "1")
+        try running.waitForHandlerQueue(queued: 1, running: 1)
+        let english = try ServerProblemTests.problem(
+            "GET /slow HTTP/1.1\r\nHost: t\r\nAccept-Language: en\r\n\r\n",
+            port: running.port
+        )
+        #expect(english.status == 503)
+        #expect(english.response.header("Retry-After") == "1")
+        #expect(english.title == "Service Unavailable")
+        #expect(english.contentLanguage == "en")
+        let chinese = try ServerProblemTests.problem("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n", port: running.port)
+        #expect(chinese.status == 503)
+        #expect(chinese.title == "服务暂不可用")
+        #expect(chinese.detail == "服务器正忙，请稍后重试")
         gate.open()
         #expect(try busy.readResponse()?.text == "done")
         #expect(try queued.readResponse()?.text == "done")
@@ -263,12 +291,15 @@ private func openDescriptorCount() -> Int {
                 return .text("finished")
             }
         })
+        // Opened whatever happens, or stopping the server would wait for the handler forever.
+        defer { gate.open() }
         let client = try TestClient(port: running.port)
         try client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")
-        Thread.sleep(forTimeInterval: 0.2)
+        try running.waitForHandlerQueue(queued: 0, running: 1)
         running.server.stop(graceful: true)
-        Thread.sleep(forTimeInterval: 0.2)
-        #expect(throws: TestClientError.self) { _ = try TestClient(port: running.port) }
+        // The listener closes at the loop's next round.
+        let isRefusing = waitUntil(timeout: .seconds(10)) { (try? TestClient(port: running.port)) == nil }
+        #expect(isRefusing)
         gate.open()
         let response = try #require(try client.readResponse())
         #expect(response.text == "finished")

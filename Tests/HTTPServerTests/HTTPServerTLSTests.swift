@@ -8,31 +8,15 @@ import Testing
 
 /// The server with TLS on, tested with real clients (curl and openssl s_client).
 @Suite struct HTTPServerTLSTests {
-    /// A self-signed certificate for localhost/127.0.0.1 made with the openssl tool.
-    private static func makeCertificate() throws -> (folder: String, certificate: String, key: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let result = try Subprocess.run(
-            "/usr/bin/openssl",
-            [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
-                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-days", "2",
-                "-keyout", folder + "/key.pem", "-out", folder + "/cert.pem",
-            ]
-        )
-        guard result.status == 0 else { throw TestSetupError("openssl req failed: \(result.standardError)") }
-        return (folder, folder + "/cert.pem", folder + "/key.pem")
-    }
-
     private func withTLSServer(_ body: (Int, String) throws -> Void) throws {
-        let certificate = try Self.makeCertificate()
-        defer { try? FileManager.default.removeItem(atPath: certificate.folder) }
+        let certificate = try SelfSignedCertificate.make()
+        defer { certificate.remove() }
         var configuration = ServerConfiguration()
         configuration.listen = .bind(host: "127.0.0.1", port: 0)
         configuration.isAccessLogEnabled = false
         configuration.tls = TLSConfiguration(
-            certificateChainPath: certificate.certificate,
-            privateKeyPath: certificate.key
+            certificateChainPath: certificate.certificatePath,
+            privateKeyPath: certificate.keyPath
         )
         configuration.tlsHandshakeTimeout = .seconds(1)
         var router = Router()
@@ -44,7 +28,7 @@ import Testing
             server.stop(graceful: false)
             server.waitUntilStopped()
         }
-        try body(port, certificate.certificate)
+        try body(port, certificate.certificatePath)
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
@@ -61,6 +45,47 @@ import Testing
             )
             #expect(result.status == 0, "\(result.standardError)")
             #expect(result.standardOutput == "hello over tlshello over tlsbody via tls")
+        }
+    }
+
+    /// HSTS on every answer over TLS, the server's own error answers included (RFC 6797 §7.1),
+    /// with Mozilla's two years.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func everyResponseOverTLSCarriesStrictTransportSecurity() throws {
+        try self.withTLSServer { port, certificate in
+            let result = try Subprocess.run(
+                "/usr/bin/curl",
+                [
+                    "-sS", "--cacert", certificate, "--http1.1", "-D", "-", "-o", "/dev/null", "-o", "/dev/null",
+                    "https://127.0.0.1:\(port)/hello", "https://127.0.0.1:\(port)/nowhere",
+                    "--next", "-sS", "--cacert", certificate, "--http1.1", "-D", "-", "-o", "/dev/null",
+                    "--data-binary", "x", "https://127.0.0.1:\(port)/echo",
+                    "--next", "-sS", "--cacert", certificate, "--http1.1", "-D", "-", "-o", "/dev/null",
+                    "-H", "Transfer-Encoding: gzip", "--data-binary", "x", "https://127.0.0.1:\(port)/echo",
+                ]
+            )
+            #expect(result.status == 0, "\(result.standardError)")
+            let statuses = result.standardOutput.split(separator: "\r\n").filter { $0.hasPrefix("HTTP/1.1 ") }
+            #expect(statuses.map { $0.split(separator: " ")[1] } == ["200", "404", "200", "400"])
+            #expect(
+                result.standardOutput.components(separatedBy: "\r\nStrict-Transport-Security: max-age=63072000\r\n")
+                    .count == 5,
+                "\(result.standardOutput)"
+            )
+        }
+    }
+
+    @Test func plainHTTPSendsNoStrictTransportSecurity() throws {
+        let running = try RunningServer { router in
+            router.add(.get, "/hello", execution: .inline) { _ in .text("hello") }
+        }
+        defer { running.stop() }
+        let client = try TestClient(port: running.port)
+        try client.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n")
+        for status in [200, 404] {
+            let response = try #require(try client.readResponse())
+            #expect(response.status == status)
+            #expect(response.header("Strict-Transport-Security") == nil)
         }
     }
 

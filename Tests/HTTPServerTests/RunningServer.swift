@@ -1,5 +1,6 @@
 import HTTPServer
 import Logging
+import TestSupport
 
 /// A server on 127.0.0.1:0 in this process, stopped when the test ends.
 final class RunningServer {
@@ -24,6 +25,17 @@ final class RunningServer {
             services: services
         )
         self.port = try self.server.start()
+    }
+
+    /// Waits until the handler pool has `queued` requests waiting and `running` running.
+    /// - Throws: ``TestSetupError`` when that does not happen within `timeout`.
+    func waitForHandlerQueue(queued: Int, running: Int, timeout: Duration = .seconds(10)) throws {
+        let reached = waitUntil(timeout: timeout) { self.server.handlerQueueDepth == (queued, running) }
+        guard reached else {
+            throw TestSetupError(
+                "the handler queue is at \(self.server.handlerQueueDepth), not (\(queued), \(running))"
+            )
+        }
     }
 
     func stop() {

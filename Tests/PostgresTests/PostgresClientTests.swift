@@ -33,11 +33,12 @@ struct PostgresClientTests {
         let client = PostgresClient(configuration: database.configuration, pool: .init(maximumConnections: 1))
         defer { client.close() }
         let firstPID = try client.withConnection { $0.backendPID }
-        try database.withConnection { admin in
-            _ = try admin.query("SELECT pg_terminate_backend($1)", [firstPID])
+        // With a timeout, pg_terminate_backend returns once the backend has exited, so its
+        // goodbye is on the idle socket before the pool looks at it.
+        let exited = try database.withConnection { admin in
+            try admin.query("SELECT pg_terminate_backend($1, 10000)", [firstPID]).single().decode(0, as: Bool.self)
         }
-        // Give the terminated backend's goodbye time to reach the idle socket.
-        Thread.sleep(forTimeInterval: 0.2)
+        try #require(exited)
         let secondPID = try client.withConnection { connection in
             try connection.query("SELECT pg_backend_pid()").single().decode(0, as: Int32.self)
         }

@@ -22,12 +22,16 @@ struct ServeCommandTests {
         return response.status == 200
     }
 
-    private func startServe(workers: Int, extra: [String] = []) throws -> (BackgroundProcess, Int) {
+    private func startServe(
+        workers: Int,
+        extra: [String] = [],
+        environment: [String: String?] = [:]
+    ) throws -> (BackgroundProcess, Int) {
         let port = try EmbeddedPostgres.freePort()
         let process = try BackgroundProcess(
             try #require(TestEnvironment.shebaoExecutable),
             ["serve", "--workers", "\(workers)", "--port", "\(port)"] + extra,
-            environment: ["DATABASE_URL": nil, "SHEBAO_ACCESS_LOG": "0"]
+            environment: ["DATABASE_URL": nil, "SHEBAO_ACCESS_LOG": "0"].merging(environment) { $1 }
         )
         let up = process.waitUntil(timeout: .seconds(30)) { process.standardOutput.contains("serving on") }
         try #require(up, "serve did not start: \(process.standardError)")
@@ -58,6 +62,12 @@ struct ServeCommandTests {
             }
         }
 
+        /// Waits until `count` more requests than `after` have succeeded, for at most `timeout`.
+        /// - Returns: whether they did.
+        func waitForSuccesses(_ count: Int, after: Int = 0, timeout: Duration = .seconds(20)) -> Bool {
+            waitUntil(timeout: timeout) { self.successes.load(ordering: .relaxed) >= after + count }
+        }
+
         func stop() {
             self.isRunning.store(false, ordering: .relaxed)
             while self.finished.load(ordering: .relaxed) < self.threads {
@@ -73,6 +83,36 @@ struct ServeCommandTests {
         process.send(SIGTERM)
         #expect(process.wait(timeout: .seconds(20)) == 0)
         #expect(!Self.get(port: port))
+    }
+
+    /// The start-up line names the scheme the workers serve: `https://` with a certificate
+    /// configured, `http://` without.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")))
+    func theStartUpLineSaysHTTPSWhenTLSIsConfigured() throws {
+        let certificate = try SelfSignedCertificate.make()
+        defer { certificate.remove() }
+        let (process, port) = try self.startServe(
+            workers: 1,
+            environment: ["SHEBAO_TLS_CERTIFICATE": certificate.certificatePath, "SHEBAO_TLS_KEY": certificate.keyPath]
+        )
+        defer {
+            process.send(SIGTERM)
+            process.wait(timeout: .seconds(20))
+        }
+        #expect(process.standardOutput.contains("Shebao serving on https://127.0.0.1:\(port) with 1 worker(s)"))
+        let result = try Subprocess.run(
+            "/usr/bin/curl",
+            ["-sS", "--cacert", certificate.certificatePath, "-D", "-", "https://127.0.0.1:\(port)/healthz"]
+        )
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(result.standardOutput.contains("\r\nStrict-Transport-Security: max-age=63072000\r\n"))
+        let (plain, plainPort) = try self.startServe(workers: 1, environment: ["SHEBAO_TLS_CERTIFICATE": nil])
+        defer {
+            plain.send(SIGTERM)
+            plain.wait(timeout: .seconds(20))
+        }
+        #expect(plain.standardOutput.contains("Shebao serving on http://127.0.0.1:\(plainPort) with 1 worker(s)"))
     }
 
     @Test func inReusePortModeEachWorkerBindsThePortItself() throws {
@@ -103,13 +143,14 @@ struct ServeCommandTests {
         }
         let before = Set(process.childPIDs)
         let load = Load(port: port)
-        usleep(300_000)
+        #expect(load.waitForSuccesses(25), "no load before the reload")
         process.send(SIGHUP)
         let replaced = process.waitUntil(timeout: .seconds(30)) {
             let now = Set(process.childPIDs)
             return now.count == 2 && now.isDisjoint(with: before)
         }
-        usleep(300_000)
+        // The new workers serve too before the load stops.
+        #expect(load.waitForSuccesses(25, after: load.successes.load(ordering: .relaxed)))
         load.stop()
         #expect(replaced, "workers were not replaced: \(before) -> \(process.childPIDs)")
         #expect(load.successes.load(ordering: .relaxed) > 50)
@@ -125,7 +166,7 @@ struct ServeCommandTests {
         let before = process.childPIDs
         try #require(before.count == 2)
         let load = Load(port: port)
-        usleep(300_000)
+        #expect(load.waitForSuccesses(25), "no load before the kill")
         kill(before[0], SIGKILL)
         let restarted = process.waitUntil(timeout: .seconds(20)) {
             let now = process.childPIDs
@@ -133,7 +174,7 @@ struct ServeCommandTests {
         }
         let failuresAtRestart = load.failures.load(ordering: .relaxed)
         let successesAtRestart = load.successes.load(ordering: .relaxed)
-        usleep(500_000)
+        #expect(load.waitForSuccesses(25, after: successesAtRestart))
         load.stop()
         #expect(restarted)
         #expect(process.childPIDs.contains(before[1]))

@@ -23,11 +23,19 @@ final class TestClient {
     ///   - caFile: the PEM certificate to trust.
     ///   - minVersion, maxVersion: the protocol versions to offer, e.g. `TLS1_2_VERSION`.
     ///   - alpn: the application protocols to offer; `nil` sends no ALPN extension.
+    ///   - cipherList: the only TLS 1.2 suites to offer (OpenSSL names, `:`-separated), at
+    ///     security level 0 so that the client offers even weak ones and the server is the one
+    ///     to refuse; `nil` offers OpenSSL's default.
+    ///   - cipherSuites: the only TLS 1.3 suites to offer; `nil` offers OpenSSL's default.
+    ///   - groups: the only key-exchange groups to offer; `nil` offers OpenSSL's default.
     init(
         caFile: String,
         minVersion: Int32 = TLS1_2_VERSION,
         maxVersion: Int32 = TLS1_3_VERSION,
-        alpn: [String]? = ["http/1.1"]
+        alpn: [String]? = ["http/1.1"],
+        cipherList: String? = nil,
+        cipherSuites: String? = nil,
+        groups: String? = nil
     ) throws {
         ERR_clear_error()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
@@ -39,6 +47,19 @@ final class TestClient {
             // client really offers the old version and the server is the one to refuse.
             SSL_CTX_set_security_level(context, 0)
             SSL_CTX_set_cipher_list(context, "DEFAULT:@SECLEVEL=0")
+        }
+        if let cipherList {
+            SSL_CTX_set_security_level(context, 0)
+            guard SSL_CTX_set_cipher_list(context, cipherList) == 1 else {
+                SSL_CTX_free(context)
+                throw TestSetupError("the client knows none of \(cipherList): \(Self.errors())")
+            }
+        }
+        guard cipherSuites.map({ SSL_CTX_set_ciphersuites(context, $0) == 1 }) ?? true,
+            groups.map({ shebao_SSL_CTX_set1_groups_list(context, $0) == 1 }) ?? true
+        else {
+            SSL_CTX_free(context)
+            throw TestSetupError("client suites or groups: \(Self.errors())")
         }
         guard shebao_SSL_CTX_set_min_proto_version(context, minVersion) == 1,
             shebao_SSL_CTX_set_max_proto_version(context, maxVersion) == 1,
@@ -187,6 +208,34 @@ final class TestClient {
     /// The certificate verification result: `X509_V_OK` when the server's chain checked out.
     var verifyResult: Int {
         SSL_get_verify_result(self.ssl)
+    }
+
+    /// The name of the suite the handshake settled on (`ECDHE-RSA-AES128-GCM-SHA256`,
+    /// `TLS_AES_256_GCM_SHA384`), nil before.
+    var negotiatedCipher: String? {
+        SSL_get_current_cipher(self.ssl).flatMap { SSL_CIPHER_get_name($0) }.map { String(cString: $0) }
+    }
+
+    /// Every TLS 1.2 suite this OpenSSL knows, weak ones included, by OpenSSL name.
+    static func everyTLS12CipherName() throws -> [String] {
+        guard let context = SSL_CTX_new(TLS_client_method()) else {
+            throw TestSetupError("SSL_CTX_new: \(Self.errors())")
+        }
+        defer { SSL_CTX_free(context) }
+        SSL_CTX_set_security_level(context, 0)
+        guard SSL_CTX_set_cipher_list(context, "ALL:COMPLEMENTOFALL:@SECLEVEL=0") == 1,
+            let ssl = SSL_new(context)
+        else {
+            throw TestSetupError("cipher list: \(Self.errors())")
+        }
+        defer { SSL_free(ssl) }
+        guard let ciphers = SSL_get_ciphers(ssl) else { return [] }
+        return (0..<OPENSSL_sk_num(ciphers)).compactMap { index in
+            let cipher = OpaquePointer(OPENSSL_sk_value(ciphers, index))
+            // TLS 1.3 suites are chosen by SSL_CTX_set_ciphersuites, not by this list.
+            guard SSL_CIPHER_get_protocol_id(cipher) >> 8 != 0x13 else { return nil }
+            return SSL_CIPHER_get_name(cipher).map { String(cString: $0) }
+        }
     }
 
     /// The protocol the server selected through ALPN.

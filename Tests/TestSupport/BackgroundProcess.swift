@@ -84,11 +84,6 @@ public final class BackgroundProcess: @unchecked Sendable {
 
     /// Waits until `condition` holds, up to `timeout`.
     public func waitUntil(timeout: Duration, _ condition: () -> Bool) -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
+        TestSupport.waitUntil(timeout: timeout, condition)
     }
 }
