@@ -79,7 +79,9 @@ public enum AdminRoutes {
             )
         ) { request, input in
             let body = try input.body(NewOperator.self)
-            // Hashed before the transaction: no connection is held through scrypt.
+            // Hashed before the transaction, so that no connection is held through scrypt; and
+            // only for an administrator, so that no one else can spend the server's hashing.
+            try service.authorize(request, access: Self.administrators)
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
             return try Self.administer(request, service, "operator.create", keepsAnswer: false) { call in
@@ -240,6 +242,7 @@ public enum AdminRoutes {
             )
         ) { request, input in
             let id = input.integer(required: "id")
+            try service.authorize(request, access: Self.administrators)
             let password = try PasswordPolicy.temporaryPassword()
             let hash = try authenticator.hash(password)
             return try Self.administer(request, service, "operator.password_reset", keepsAnswer: false) { call in

@@ -18,7 +18,7 @@ extension AuthRoutes {
             requestBody: .json("LoginRequest"),
             responses: [200: OpenAPI.Reply.json("LoginResponse", "Logged in: the session's token.")],
             errors: [401, 429],
-            maxBodyBytes: 4096
+            maxBodyBytes: 16 * 1024
         )
 
         static let personCode = OpenAPI.Operation(
@@ -50,7 +50,7 @@ extension AuthRoutes {
             requestBody: .json("PersonLoginRequest"),
             responses: [200: OpenAPI.Reply.json("LoginResponse", "Logged in: the session's token.")],
             errors: [401, 429],
-            maxBodyBytes: 4096
+            maxBodyBytes: 16 * 1024
         )
 
         static let logout = OpenAPI.Operation(
@@ -79,7 +79,7 @@ extension AuthRoutes {
             requestBody: .json("PasswordChange"),
             responses: [204: OpenAPI.Reply.empty("Changed.")],
             errors: [409, 422],
-            maxBodyBytes: 4096
+            maxBodyBytes: 32 * 1024
         )
 
         static let beginSecondFactor = OpenAPI.Operation(

@@ -9,7 +9,19 @@ import Postgres
 public enum Localization {
     /// The language `request` asks for.
     public static func language(_ request: HTTPRequest) -> Language {
-        Language(acceptLanguage: request.headers["Accept-Language"])
+        Self.language(acceptLanguage: request.headers["Accept-Language"])
+    }
+
+    /// The language an `Accept-Language` value prefers, by the rule the server's own answers
+    /// follow (``AcceptLanguage``): English when the highest-weighted supported range is, Chinese
+    /// otherwise.
+    public static func language(acceptLanguage value: String?) -> Language {
+        guard var value else { return .zh }
+        let preferred = value.withUTF8 { AcceptLanguage.preferred(UnsafeRawBufferPointer($0)) }
+        return switch preferred {
+        case .zh: .zh
+        case .en: .en
+        }
     }
 
     /// Runs `handler`, turning what it throws into a problem document in the request's language.

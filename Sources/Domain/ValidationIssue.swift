@@ -9,12 +9,6 @@ public enum Severity: String, Sendable, Hashable, Codable {
 public enum Language: String, Sendable, Hashable {
     case zh = "zh-CN"
     case en
-
-    /// The language an `Accept-Language` value (RFC 9110 §12.5.4) prefers: English when its
-    /// highest-weighted supported tag is `en` or `en-*`, Chinese otherwise (and when absent).
-    public init(acceptLanguage: String?) {
-        self = LanguagePreference.choose(acceptLanguage)
-    }
 }
 
 /// One finding of the accuracy or compliance checks, about one field of the payload.

@@ -6,8 +6,8 @@ public enum AcceptLanguage {
     /// English when, of the ranges with a weight above 0, the first of the highest weight that
     /// is `en`, `en-*`, `zh`, `zh-*` or `*` is an English one; Chinese otherwise: for a Chinese
     /// range or `*`, when only other languages are listed, when the field is absent, and when
-    /// the value does not follow the grammar. The same rule as the Domain module's
-    /// `LanguagePreference`, which the API's own answers follow.
+    /// the value does not follow the grammar. The API's answers follow the same rule, through
+    /// this function.
     /// - Parameter value: the field's value without surrounding whitespace, nil when absent.
     /// - Returns: the language to answer in.
     public static func preferred(_ value: UnsafeRawBufferPointer?) -> ResponseLanguage {

@@ -58,35 +58,10 @@ struct ServerProblem: Sendable {
         // RFC 9110 §12.5.5: the answer depends on Accept-Language, which caches must know.
         return .problem(
             status: self.status,
-            title: Self.title(self.status, language),
+            title: StatusTitle.text(self.status, language),
             detail: detail,
             requestID: requestID,
             headers: [("Content-Language", language.tag), ("Vary", "Accept-Language")] + headers
         )
-    }
-
-    /// The reason phrase of `status` in `language`: the status line's in English, its usual
-    /// rendering in Chinese for the statuses the server answers itself.
-    static func title(_ status: Int, _ language: ResponseLanguage) -> String {
-        switch language {
-        case .en:
-            return HTTPResponseWriter.reasonPhrase(status)
-        case .zh:
-            switch status {
-            case 400: return "请求格式错误"
-            case 404: return "未找到"
-            case 405: return "不支持此请求方法"
-            case 408: return "请求超时"
-            case 413: return "请求内容过大"
-            case 414: return "请求地址过长"
-            case 417: return "无法满足期望"
-            case 431: return "请求头字段过大"
-            case 500: return "系统内部错误"
-            case 501: return "未实现"
-            case 503: return "服务暂不可用"
-            case 505: return "不支持此 HTTP 版本"
-            default: return status >= 500 ? "服务器错误" : "请求无法处理"
-            }
-        }
     }
 }

@@ -339,7 +339,7 @@ public enum ApplicationRoutes {
             requestBody: body,
             responses: [200: OpenAPI.Reply.json("Application", "The application, changed.", headers: ["ETag"])],
             errors: [409, 412, 422],
-            maxBodyBytes: body == nil ? nil : 16 * 1024
+            maxBodyBytes: body == nil ? nil : 32 * 1024
         )
     }
 

@@ -105,7 +105,7 @@ public struct BusinessService: Sendable {
         keepsAnswer: Bool = true,
         _ body: (BusinessCall) throws -> HTTPResponse
     ) throws -> HTTPResponse {
-        let language = Language(acceptLanguage: request.headers["Accept-Language"])
+        let language = Localization.language(request)
         do {
             let key = changesState ? try Self.idempotencyKey(request) : nil
             return try self.authenticator.withSession(request) { connection, principal in
@@ -140,6 +140,16 @@ public struct BusinessService: Sendable {
             return mapped.response(requestID: request.requestID, language: language)
         } catch is PostgresEncodingError {
             return Localization.unstorable.response(requestID: request.requestID, language: language)
+        }
+    }
+
+    /// Whether `request`'s session may do what `access` allows, checked in a read-only
+    /// transaction of its own: for work that must not start for anyone else (a password hash).
+    ///
+    /// - Throws: ``Unauthenticated`` without a live session, ``BusinessError`` 403 otherwise.
+    public func authorize(_ request: HTTPRequest, access: Access) throws {
+        try self.authenticator.withSession(request) { _, principal in
+            try Self.check(access, principal)
         }
     }
 

@@ -101,26 +101,10 @@ enum IssueJSON {
     }
 }
 
-/// Status texts in both languages, for the `title` of problem documents: the Chinese here, the
-/// English the reason phrase of the status line.
+/// Status texts in both languages, for the `title` of problem documents: the server's table
+/// (``StatusTitle``), in the Domain's languages.
 public enum StatusText {
     public static func text(_ status: Int, _ language: Language) -> String {
-        guard language == .zh else { return HTTPResponseWriter.reasonPhrase(status) }
-        switch status {
-        case 400: return "请求格式错误"
-        case 401: return "未登录或会话已失效"
-        case 403: return "无权办理此项业务"
-        case 404: return "未找到"
-        case 405: return "不支持此请求方法"
-        case 409: return "与当前状态冲突"
-        case 412: return "数据已被他人修改，请刷新后重试"
-        case 413: return "文件过大"
-        case 415: return "不支持的文件类型"
-        case 422: return "数据校验未通过"
-        case 428: return "缺少版本条件（If-Match）"
-        case 429: return "请求过于频繁"
-        case 503: return "服务暂不可用"
-        default: return status >= 500 ? "系统内部错误" : "请求无法处理"
-        }
+        StatusTitle.text(status, language == .en ? .en : .zh)
     }
 }

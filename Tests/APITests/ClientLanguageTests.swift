@@ -1,7 +1,10 @@
 import Domain
 import Testing
 
-struct LanguagePreferenceTests {
+@testable import API
+
+/// The language of an answer from `Accept-Language` (RFC 9110 §12.5.4), as the API chooses it.
+struct ClientLanguageTests {
     @Test(
         arguments: [
             (nil, Language.zh), ("", .zh), ("en", .en), ("EN", .en), ("en-US", .en), ("en-GB,en;q=0.9", .en),
@@ -16,8 +19,7 @@ struct LanguagePreferenceTests {
         ] as [(String?, Language)]
     )
     func theHighestWeightedSupportedTagWins(header: String?, language: Language) {
-        #expect(LanguagePreference.choose(header) == language)
-        #expect(Language(acceptLanguage: header) == language)
+        #expect(Localization.language(acceptLanguage: header) == language)
     }
 
     @Test(arguments: [
@@ -26,6 +28,6 @@ struct LanguagePreferenceTests {
         "en;q=0.5x", "enUS;q=a",
     ])
     func malformedHeadersMeanChinese(header: String) {
-        #expect(LanguagePreference.choose(header) == .zh)
+        #expect(Localization.language(acceptLanguage: header) == .zh)
     }
 }
