@@ -396,8 +396,8 @@ public enum ApplicationRoutes {
     /// The application for a reviewer's decision: submitted, and not the reviewer's own.
     static func loadForDecision(_ input: RequestInput, _ call: BusinessCall) throws -> ApplicationRecord {
         let record = try Self.loadForChange(input, call, requireIfMatch: false)
-        guard record.status == "submitted" else {
-            throw Self.wrongStatus(record, call.language)
+        guard record.status.isAwaitingReview else {
+            throw Self.wrongStatus(record.status)
         }
         guard record.makerID != (try call.operatorID) else {
             throw BusinessError.forbidden(
@@ -418,8 +418,8 @@ public enum ApplicationRoutes {
     {
         let record = try Self.loadForChange(input, call, requireIfMatch: requireIfMatch)
         try Self.requireMaker(record, call)
-        guard record.status == "draft" || record.status == "returned" else {
-            throw Self.wrongStatus(record, call.language)
+        guard record.status.isEditableByMaker else {
+            throw Self.wrongStatus(record.status)
         }
         return record
     }
@@ -430,11 +430,12 @@ public enum ApplicationRoutes {
         }
     }
 
-    static func wrongStatus(_ record: ApplicationRecord, _ language: Language) -> BusinessError {
+    /// 409 for an application whose `status` does not allow what was asked, naming it.
+    static func wrongStatus(_ status: ApplicationStatus) -> BusinessError {
         BusinessError(
             409,
-            zh: "该申请当前状态为“\(ApplicationNames.status(record.status, .zh))”，不能进行此操作",
-            en: "the application is \(ApplicationNames.status(record.status, .en)); that is not possible now"
+            zh: "该申请当前状态为“\(ApplicationNames.status(status, .zh))”，不能进行此操作",
+            en: "the application is \(ApplicationNames.status(status, .en)); that is not possible now"
         )
     }
 

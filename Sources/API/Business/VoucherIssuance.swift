@@ -37,7 +37,7 @@ enum VoucherIssuance {
             reviewerUsername: checker.username,
             submittedAt: Self.chinaTime(record.submittedAt ?? record.createdAt),
             issuedAt: Self.chinaTime(Date()),
-            result: "approved",
+            result: ApplicationStatus.approved.rawValue,
             details: Self.details(outcome.effects),
             timeLimitWorkingDays: timeLimit
         )
