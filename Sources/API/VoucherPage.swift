@@ -167,10 +167,10 @@ public enum VoucherPage {
 
     /// The application's outcome in words.
     static func resultText(_ result: String) -> String {
-        switch result {
-        case "approved": "已办结（准予办理）"
-        case "rejected": "不予办理"
-        default: result
+        switch ApplicationStatus(rawValue: result) {
+        case .approved: "已办结（准予办理）"
+        case .rejected: "不予办理"
+        case .draft, .submitted, .returned, .cancelled, nil: result
         }
     }
 

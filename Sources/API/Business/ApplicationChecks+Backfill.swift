@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 public import Postgres
 import Store
@@ -11,7 +12,8 @@ extension ApplicationChecks {
     /// - Returns: how many applications were checked.
     /// - Throws: ``PostgresError``.
     public static func recordMissing(on connection: PostgresConnection) throws -> Int {
-        let pending = try connection.query(Self.unchecked).map {
+        let open = ApplicationStatus.allCases.filter { !$0.isFinal }.map(\.rawValue)
+        let pending = try connection.query(Self.unchecked, [open]).map {
             (id: try $0.decode("id", as: Int64.self), office: try $0.decode("office_id", as: Int64.self))
         }
         for application in pending {
@@ -34,7 +36,7 @@ extension ApplicationChecks {
     static let unchecked = PreparedStatement(
         """
         SELECT id, office_id FROM shebao.application \
-        WHERE check_results IS NULL AND status IN ('draft', 'submitted', 'returned') ORDER BY id
+        WHERE check_results IS NULL AND status = ANY($1::text[]) ORDER BY id
         """
     )
     static let store = PreparedStatement(

@@ -8,7 +8,7 @@ struct ApplicationRecord: Sendable {
     var id: Int64
     var officeID: Int64
     var type: ApplicationType
-    var status: String
+    var status: ApplicationStatus
     var payload: PostgresJSON
     var checkResults: PostgresJSON?
     var personID: Int64?
@@ -45,7 +45,7 @@ struct ApplicationRecord: Sendable {
             id: try row.decode("id", as: Int64.self),
             officeID: try row.decode("office_id", as: Int64.self),
             type: type,
-            status: try row.decode("status", as: String.self),
+            status: try Self.status(row),
             payload: try row.decode("payload", as: PostgresJSON.self),
             checkResults: try row.decode("check_results", as: PostgresJSON?.self),
             personID: try row.decode("person_id", as: Int64?.self),
@@ -60,6 +60,16 @@ struct ApplicationRecord: Sendable {
             decidedAt: try row.decode("decided_at", as: Date?.self),
             voucherNumber: try row.decode("voucher_number", as: String?.self)
         )
+    }
+
+    /// The status in `row`'s `status` column.
+    ///
+    /// - Throws: ``BusinessError`` 500 for a value that is none of the workflow's statuses.
+    static func status(_ row: PostgresRow) throws -> ApplicationStatus {
+        guard let status = ApplicationStatus(rawValue: try row.decode("status", as: String.self)) else {
+            throw BusinessError(500, zh: "未知的申请状态", en: "an application in an unknown status")
+        }
+        return status
     }
 
     static let columns = """
@@ -97,7 +107,7 @@ struct ApplicationRecord: Sendable {
         writer.key("typeName")
         writer.string(ApplicationNames.name(self.type, language))
         writer.key("status")
-        writer.string(self.status)
+        writer.string(self.status.rawValue)
         writer.key("statusName")
         writer.string(ApplicationNames.status(self.status, language))
         writer.key("officeId")
@@ -262,16 +272,15 @@ enum ApplicationNames {
         return language == .en ? names.1 : names.0
     }
 
-    static func status(_ status: String, _ language: Language) -> String {
+    static func status(_ status: ApplicationStatus, _ language: Language) -> String {
         let names: (String, String) =
             switch status {
-            case "draft": ("草稿", "draft")
-            case "submitted": ("已受理，待复核", "submitted, awaiting review")
-            case "approved": ("已办结", "approved")
-            case "rejected": ("不予办理", "rejected")
-            case "returned": ("退回补正", "returned for correction")
-            case "cancelled": ("已撤销", "cancelled")
-            default: (status, status)
+            case .draft: ("草稿", "draft")
+            case .submitted: ("已受理，待复核", "submitted, awaiting review")
+            case .approved: ("已办结", "approved")
+            case .rejected: ("不予办理", "rejected")
+            case .returned: ("退回补正", "returned for correction")
+            case .cancelled: ("已撤销", "cancelled")
             }
         return language == .en ? names.1 : names.0
     }

@@ -138,25 +138,26 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.update"
         ) { call, input in
-            var record = try Self.loadForMaker(input, call, requireIfMatch: true)
+            let (record, transition) = try Self.loadForMaker(input, call, on: .changed, requireIfMatch: true)
             let payload = try TypedPayload.decode(record.type, update: input)
             let outcome = try Self.check(payload, office: record.officeID, call)
-            let before = record.payload
-            try call.connection.query(
-                Self.update,
+            try Self.persist(
+                transition,
+                of: record,
                 [
-                    record.id, try outcome.payload.json(), try PostgresJSON(encoding: StoredChecks(outcome)),
-                    outcome.personID, outcome.employerID,
-                ]
+                    try outcome.payload.json(), try PostgresJSON(encoding: StoredChecks(outcome)), outcome.personID,
+                    outcome.employerID,
+                ],
+                call
             )
-            record = try ApplicationRecord.load(record.id, on: call.connection)
+            let updated = try ApplicationRecord.load(record.id, on: call.connection)
             try call.audit(
                 "application.update",
                 target: ("application", record.id),
-                before: before,
-                after: record.payload
+                before: record.payload,
+                after: updated.payload
             )
-            return try Self.answer(record, call)
+            return try Self.answer(updated, call)
         }
 
         api.business(
@@ -173,17 +174,16 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.submit"
         ) { call, input in
-            let record = try Self.loadForMaker(input, call, requireIfMatch: false)
+            let (record, transition) = try Self.loadForMaker(input, call, on: .submitted, requireIfMatch: false)
             let outcome = try Self.recheck(record, call)
             guard !outcome.issues.hasErrors else {
                 throw BusinessError.invalid(outcome.issues)
             }
-            try call.connection.query(
-                Self.submit,
-                [
-                    record.id, try PostgresJSON(encoding: StoredChecks(outcome)), outcome.personID,
-                    outcome.employerID,
-                ]
+            try Self.persist(
+                transition,
+                of: record,
+                [try PostgresJSON(encoding: StoredChecks(outcome)), outcome.personID, outcome.employerID],
+                call
             )
             let updated = try ApplicationRecord.load(record.id, on: call.connection)
             try call.audit("application.submit", target: ("application", record.id))
@@ -204,26 +204,28 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.approve"
         ) { call, input in
-            let record = try Self.loadForDecision(input, call)
+            let (record, transition) = try Self.loadForDecision(input, call, on: .approved)
             let outcome = try Self.recheck(record, call)
             guard !outcome.issues.hasErrors else {
                 throw BusinessError.invalid(outcome.issues)
             }
             let checker = try call.operatorID
             let subject = try ApplicationApproval.apply(outcome, record, on: call.connection)
-            try call.connection.query(
-                Self.decide,
+            try Self.persist(
+                transition,
+                of: record,
                 [
-                    record.id, "approved", checker, nil, try PostgresJSON(encoding: StoredChecks(outcome)),
-                    subject.personID, subject.employerID,
-                ]
+                    checker, nil, try PostgresJSON(encoding: StoredChecks(outcome)), subject.personID,
+                    subject.employerID,
+                ],
+                call
             )
             let number = try VoucherIssuance.issue(record, subject, outcome, checkerID: checker, on: call.connection)
             try VoucherIssuance.notify(
                 record,
                 personID: subject.personID,
                 phone: subject.phone,
-                decision: "approved",
+                decision: transition.to,
                 voucher: number,
                 reasons: nil,
                 on: call.connection
@@ -233,18 +235,19 @@ public enum ApplicationRoutes {
                 target: ("application", record.id),
                 office: record.officeID,
                 before: record.payload,
-                after: try PostgresJSON(encoding: ["voucherNumber": number, "status": "approved"])
+                after: try PostgresJSON(encoding: ["voucherNumber": number, "status": transition.to.rawValue])
             )
             return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
         }
 
-        for (verb, status, id, summary, description) in [
+        for (verb, event, id, summary, description) in [
             (
-                "reject", "rejected", "rejectApplication", "不予办理 / Reject an application",
+                "reject", ApplicationEvent.rejected, "rejectApplication", "不予办理 / Reject an application",
                 "With the reasons, for the applicant. A reviewer other than the maker."
             ),
             (
-                "return", "returned", "returnApplication", "退回补正 / Return an application for correction",
+                "return", ApplicationEvent.returned, "returnApplication",
+                "退回补正 / Return an application for correction",
                 "With the reasons; the maker corrects and submits again. A reviewer other than the maker."
             ),
         ] {
@@ -264,12 +267,12 @@ public enum ApplicationRoutes {
                 guard !reasons.isEmpty else {
                     throw BusinessError.invalid([ValidationIssue(field: "reasons", code: .required)])
                 }
-                let record = try Self.loadForDecision(input, call)
-                try call.connection.query(
-                    status == "rejected" ? Self.decide : Self.giveBack,
-                    status == "rejected"
-                        ? [record.id, status, try call.operatorID, reasons, nil, nil, nil]
-                        : [record.id, reasons]
+                let (record, transition) = try Self.loadForDecision(input, call, on: event)
+                try Self.persist(
+                    transition,
+                    of: record,
+                    event == .rejected ? [try call.operatorID, reasons, nil, nil, nil] : [reasons],
+                    call
                 )
                 let phone = try record.personID.flatMap {
                     try call.connection.query(ApplicationApproval.personSummary, [$0]).first?.decode(
@@ -281,7 +284,7 @@ public enum ApplicationRoutes {
                     record,
                     personID: record.personID,
                     phone: phone,
-                    decision: status,
+                    decision: transition.to,
                     voucher: nil,
                     reasons: reasons,
                     on: call.connection
@@ -307,8 +310,8 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.cancel"
         ) { call, input in
-            let record = try Self.loadForMaker(input, call, requireIfMatch: false)
-            try call.connection.query(Self.cancel, [record.id])
+            let (record, transition) = try Self.loadForMaker(input, call, on: .cancelled, requireIfMatch: false)
+            try Self.persist(transition, of: record, [], call)
             try call.audit("application.cancel", target: ("application", record.id))
             return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
         }
@@ -393,35 +396,41 @@ public enum ApplicationRoutes {
         return record
     }
 
-    /// The application for a reviewer's decision: submitted, and not the reviewer's own.
-    static func loadForDecision(_ input: RequestInput, _ call: BusinessCall) throws -> ApplicationRecord {
+    /// The application for a reviewer's decision `event`, and the transition it makes: one
+    /// whose status takes it (a submitted one), and not the reviewer's own.
+    ///
+    /// - Throws: ``BusinessError`` 409 naming the status when it refuses `event`, 403 for the
+    ///   maker.
+    static func loadForDecision(
+        _ input: RequestInput,
+        _ call: BusinessCall,
+        on event: ApplicationEvent
+    ) throws -> (ApplicationRecord, ApplicationTransition) {
         let record = try Self.loadForChange(input, call, requireIfMatch: false)
-        guard record.status == "submitted" else {
-            throw Self.wrongStatus(record, call.language)
-        }
+        let transition = try Self.transition(record, on: event)
         guard record.makerID != (try call.operatorID) else {
             throw BusinessError.forbidden(
                 "不能复核自己经办的业务（经办与复核须为不同人员）",
                 "you cannot decide an application you made (maker-checker)"
             )
         }
-        return record
+        return (record, transition)
     }
 
-    /// The application for its maker's change, submission or cancellation: a draft or returned.
+    /// The application for its maker's `event` (a change, a submission or a cancellation), and
+    /// the transition it makes: one whose status takes it (a draft or a returned one).
+    ///
+    /// - Throws: ``BusinessError`` 403 for anyone but the maker, 409 naming the status when it
+    ///   refuses `event`.
     static func loadForMaker(
         _ input: RequestInput,
         _ call: BusinessCall,
+        on event: ApplicationEvent,
         requireIfMatch: Bool
-    ) throws
-        -> ApplicationRecord
-    {
+    ) throws -> (ApplicationRecord, ApplicationTransition) {
         let record = try Self.loadForChange(input, call, requireIfMatch: requireIfMatch)
         try Self.requireMaker(record, call)
-        guard record.status == "draft" || record.status == "returned" else {
-            throw Self.wrongStatus(record, call.language)
-        }
-        return record
+        return (record, try Self.transition(record, on: event))
     }
 
     static func requireMaker(_ record: ApplicationRecord, _ call: BusinessCall) throws {
@@ -430,11 +439,12 @@ public enum ApplicationRoutes {
         }
     }
 
-    static func wrongStatus(_ record: ApplicationRecord, _ language: Language) -> BusinessError {
+    /// 409 for an application whose `status` does not allow what was asked, naming it.
+    static func wrongStatus(_ status: ApplicationStatus) -> BusinessError {
         BusinessError(
             409,
-            zh: "该申请当前状态为“\(ApplicationNames.status(record.status, .zh))”，不能进行此操作",
-            en: "the application is \(ApplicationNames.status(record.status, .en)); that is not possible now"
+            zh: "该申请当前状态为“\(ApplicationNames.status(status, .zh))”，不能进行此操作",
+            en: "the application is \(ApplicationNames.status(status, .en)); that is not possible now"
         )
     }
 
@@ -453,34 +463,5 @@ public enum ApplicationRoutes {
         INSERT INTO shebao.application (office_id, type, payload, check_results, person_id, employer_id, maker_id) \
         VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7) RETURNING id
         """
-    )
-    static let update = PreparedStatement(
-        """
-        UPDATE shebao.application SET payload = $2::jsonb, check_results = $3::jsonb, person_id = $4, employer_id = $5, \
-        version = version + 1, updated_at = now() WHERE id = $1
-        """
-    )
-    static let submit = PreparedStatement(
-        """
-        UPDATE shebao.application SET status = 'submitted', check_results = $2::jsonb, person_id = $3, \
-        employer_id = $4, reasons = NULL, version = version + 1, updated_at = now(), submitted_at = now() WHERE id = $1
-        """
-    )
-    static let decide = PreparedStatement(
-        """
-        UPDATE shebao.application SET status = $2, checker_id = $3, reasons = $4, \
-        check_results = coalesce($5::jsonb, check_results), person_id = coalesce($6, person_id), \
-        employer_id = coalesce($7, employer_id), version = version + 1, updated_at = now(), decided_at = now() \
-        WHERE id = $1
-        """
-    )
-    static let giveBack = PreparedStatement(
-        """
-        UPDATE shebao.application SET status = 'returned', reasons = $2, version = version + 1, updated_at = now() \
-        WHERE id = $1
-        """
-    )
-    static let cancel = PreparedStatement(
-        "UPDATE shebao.application SET status = 'cancelled', version = version + 1, updated_at = now() WHERE id = $1"
     )
 }

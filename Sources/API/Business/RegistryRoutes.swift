@@ -259,7 +259,7 @@ public enum RegistryRoutes {
         writer.key("applications")
         writer.beginArray()
         for application in try call.connection.query(Self.history, [id]) {
-            let status = try application.decode("status", as: String.self)
+            let status = try ApplicationRecord.status(application)
             writer.beginObject()
             writer.key("id")
             writer.number(try application.decode("id", as: Int64.self))
@@ -269,7 +269,7 @@ public enum RegistryRoutes {
             writer.key("typeName")
             writer.string(type.map { ApplicationNames.name($0, call.language) } ?? "")
             writer.key("status")
-            writer.string(status)
+            writer.string(status.rawValue)
             writer.key("statusName")
             writer.string(ApplicationNames.status(status, call.language))
             writer.key("createdAt")
@@ -359,8 +359,8 @@ public enum RegistryRoutes {
         var office: Int64
         if toApplication {
             let record = try ApplicationRecord.load(owner, forUpdate: true, on: call.connection)
-            guard record.status == "draft" || record.status == "returned" else {
-                throw ApplicationRoutes.wrongStatus(record, call.language)
+            guard record.status.isEditableByMaker else {
+                throw ApplicationRoutes.wrongStatus(record.status)
             }
             application = owner
             person = record.personID

@@ -37,7 +37,7 @@ enum VoucherIssuance {
             reviewerUsername: checker.username,
             submittedAt: Self.chinaTime(record.submittedAt ?? record.createdAt),
             issuedAt: Self.chinaTime(Date()),
-            result: "approved",
+            result: ApplicationStatus.approved.rawValue,
             details: Self.details(outcome.effects),
             timeLimitWorkingDays: timeLimit
         )
@@ -55,7 +55,7 @@ enum VoucherIssuance {
         _ record: ApplicationRecord,
         personID: Int64?,
         phone: String?,
-        decision: String,
+        decision: ApplicationStatus,
         voucher: String?,
         reasons: String?,
         on connection: PostgresConnection
@@ -63,16 +63,19 @@ enum VoucherIssuance {
         guard let personID else { return }
         var payload: [String: String] = [
             "applicationId": "\(record.id)", "type": record.type.rawValue,
-            "typeName": ApplicationNames.name(record.type, .zh), "decision": decision,
+            "typeName": ApplicationNames.name(record.type, .zh), "decision": decision.rawValue,
         ]
         payload["voucherNumber"] = voucher
         payload["reasons"] = reasons
         let json = try PostgresJSON(encoding: payload)
-        try connection.query(Self.queue, [record.officeID, personID, "inbox", nil, "application.\(decision)", json])
+        try connection.query(
+            Self.queue,
+            [record.officeID, personID, "inbox", nil, "application.\(decision.rawValue)", json]
+        )
         if let phone {
             try connection.query(
                 Self.queue,
-                [record.officeID, personID, "sms", phone, "application.\(decision)", json]
+                [record.officeID, personID, "sms", phone, "application.\(decision.rawValue)", json]
             )
         }
     }

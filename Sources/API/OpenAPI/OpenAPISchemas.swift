@@ -105,7 +105,7 @@ extension OpenAPI {
                         .joined(separator: ", ") + "."
                 ),
                 "ApplicationStatus": Schema.oneOf(
-                    ["draft", "submitted", "approved", "rejected", "returned", "cancelled"],
+                    ApplicationStatus.allCases.map(\.rawValue),
                     "draft → submitted → approved | rejected | returned; the maker may cancel a draft or a returned one."
                 ),
                 "SchemeCode": Schema.oneOf(
