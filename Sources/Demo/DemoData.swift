@@ -20,7 +20,8 @@ public struct DemoData {
         public var password = "Shebao@2026"
         /// scrypt parameters for the operators' and the person's hashes.
         public var passwordParameters = PasswordHash.Parameters.recommended
-        /// The first period of the contribution history (12 months from it).
+        /// The first period of the contribution history (12 months from it), no earlier than
+        /// ``DemoData/policyFirstPeriod``.
         public var firstPeriod = 202501
 
         public init() {}
@@ -82,6 +83,7 @@ public struct DemoData {
     /// - Parameter progress: told (stage, done, total) as rows go in.
     public init(options: Options, progress: @escaping (String, Int, Int) -> Void = { _, _, _ in }) {
         precondition(options.offices >= 20 && options.persons >= 1, "at least 20 offices and 1 person")
+        precondition(options.firstPeriod >= Self.policyFirstPeriod, "the history starts before the demo policy")
         self.options = options
         self.progress = progress
     }
@@ -207,6 +209,9 @@ public struct DemoData {
         return Self.operators.count
     }
 
+    /// The month the demo's contribution policy takes effect, open-ended.
+    public static let policyFirstPeriod = 202407
+
     /// The worked example of the domain notes (§6.3): average 7,500 yuan, floor 4,500, ceiling
     /// 22,500; pension 16%/8%, medical 8%/2%, unemployment 0.5%/0.5%, injury by risk class;
     /// maternity is registered beside medical and paid within its rate (§10.4), so 0%/0%.
@@ -220,9 +225,9 @@ public struct DemoData {
                 """
                 INSERT INTO shebao.contribution_policy (region_code, scheme_code, valid_from, valid_to, employer_rate_ppm,
                     personal_rate_ppm, employer_rate_ppm_by_risk_class, average_wage_fen, base_floor_fen, base_ceiling_fen)
-                VALUES ('320000', $1, '2024-07-01', NULL, $2, $3, $4::integer[], 750000, 450000, 2250000)
+                VALUES ('320000', $1, to_date($5, 'YYYYMM'), NULL, $2, $3, $4::integer[], 750000, 450000, 2250000)
                 """,
-                [scheme, employer, personal, byClass]
+                [scheme, employer, personal, byClass, String(Self.policyFirstPeriod)]
             )
         }
     }
@@ -399,34 +404,51 @@ public struct DemoData {
         return enrolled
     }
 
-    /// A year of pension contributions for employed persons: base declarations, dues per month
-    /// and party (half-up to the fen), paid in full, the personal part credited to the account.
+    /// A year of pension contributions for employed persons: base declarations held to the
+    /// policy's floor and ceiling, dues per month and party at the policy's rates (each line
+    /// `shebao.contribution_amount`, half-up to the fen, §6.3), paid in full, the personal part
+    /// credited to the account.
     private func loadHistory(_ tx: PostgresConnection) throws -> Int {
         self.progress("contributions", 0, 1)
         let year = self.options.firstPeriod / 100
+        // The demo's policy is the province's (loadPolicy): every office's region begins with
+        // the province's two digits. The bounds are those in force in the first month; the floor
+        // wins if they cross, as in Contribution.compute.
         try tx.query(
             """
             INSERT INTO shebao.base_declaration (office_id, employer_id, person_id, year, declared_wage_fen, base_fen, status)
-            SELECT e.office_id, e.employer_id, e.person_id, $1, w.wage, least(greatest(w.wage, 450000), 2250000), 'approved'
+            SELECT e.office_id, e.employer_id, e.person_id, $1, w.wage,
+                greatest(least(w.wage, p.base_ceiling_fen), p.base_floor_fen), 'approved'
             FROM shebao.enrolment e
+            JOIN shebao.office o ON o.id = e.office_id
+            JOIN shebao.contribution_policy p ON p.region_code = left(o.region_code, 2) || '0000'
+                AND p.scheme_code = e.scheme_code
+                AND daterange(p.valid_from, p.valid_to) @> make_date(($2 / 100)::integer, ($2 % 100)::integer, 1)
             CROSS JOIN LATERAL (SELECT 300000 + (e.person_id * 7919 % 2700000) AS wage) w
             WHERE e.scheme_code = '110' AND e.employer_id IS NOT NULL
             """,
-            [year]
+            [year, self.options.firstPeriod]
         )
         let dues = try tx.query(
             """
             INSERT INTO shebao.contribution_due (office_id, person_id, employer_id, scheme_code, period, party, base_fen,
                 rate_ppm, amount_fen, paid_fen, due_date)
-            SELECT b.office_id, b.person_id, b.employer_id, '110', m.period, r.party, b.base_fen, r.rate,
-                (b.base_fen * r.rate + 500000) / 1000000, (b.base_fen * r.rate + 500000) / 1000000,
-                make_date((m.period / 100)::integer, (m.period % 100)::integer, 15)
+            SELECT b.office_id, b.person_id, b.employer_id, p.scheme_code, m.period, r.party, b.base_fen, r.rate_ppm,
+                a.amount_fen, a.amount_fen, make_date((m.period / 100)::integer, (m.period % 100)::integer, 15)
             FROM shebao.base_declaration b
+            JOIN shebao.office o ON o.id = b.office_id
             CROSS JOIN LATERAL (
                 SELECT ($2 / 100 + (($2 % 100 - 1 + k) / 12)) * 100 + ($2 % 100 - 1 + k) % 12 + 1 AS period
                 FROM generate_series(0, 11) k
             ) m
-            CROSS JOIN (VALUES ('employer', 160000), ('personal', 80000)) r (party, rate)
+            JOIN shebao.contribution_policy p ON p.region_code = left(o.region_code, 2) || '0000'
+                AND p.scheme_code = '110'
+                AND daterange(p.valid_from, p.valid_to) @> make_date((m.period / 100)::integer, (m.period % 100)::integer, 1)
+            CROSS JOIN LATERAL (
+                VALUES ('employer', p.employer_rate_ppm), ('personal', p.personal_rate_ppm)
+            ) r (party, rate_ppm)
+            CROSS JOIN LATERAL (SELECT shebao.contribution_amount(b.base_fen, r.rate_ppm) AS amount_fen) a
+            WHERE b.year = $1
             """,
             [year, self.options.firstPeriod]
         ).affectedRows

@@ -32,6 +32,11 @@ public enum Money {
     /// `base × rate`, rounded half-up to the fen (half away from zero for a negative base): each
     /// line of a contribution, one scheme × one party × one month (domain-rules §6.3).
     ///
+    /// Set-based SQL computes the same line with `shebao.contribution_amount(base_fen, rate_ppm)`
+    /// (`sql/0018_contribution_amount.sql`), which mirrors this function to the fen:
+    /// `ContributionAmountTests` (StoreTests) holds the two together on every half-fen boundary
+    /// and the §6.3 worked table. Change both or neither.
+    ///
     /// - Parameters:
     ///   - baseFen: The base in fen.
     ///   - ratePPM: The rate in parts per million: 16% is 160000.

@@ -60,6 +60,43 @@ struct DemoDataTests {
                 """
             ).single().decode(0, as: Int.self)
             #expect(wrong == 0)
+            // Each due is what the application's checks compute from the declared wage at the
+            // policy the demo inserted: its bounds and its rates, no figure of the loader's own.
+            let policy = try connection.query(
+                """
+                SELECT employer_rate_ppm, personal_rate_ppm, base_floor_fen, base_ceiling_fen, average_wage_fen
+                FROM shebao.contribution_policy WHERE region_code = '320000' AND scheme_code = '110'
+                """
+            ).single()
+            let rates = ContributionRates(
+                schemeCode: "110",
+                employerRatePPM: try policy.decode(0, as: Int.self),
+                personalRatePPM: try policy.decode(1, as: Int.self),
+                baseFloorFen: try policy.decode(2, as: Int64.self),
+                baseCeilingFen: try policy.decode(3, as: Int64.self),
+                averageWageFen: try policy.decode(4, as: Int64.self)
+            )
+            let lines = try connection.query(
+                """
+                SELECT b.declared_wage_fen, d.party, d.base_fen, d.rate_ppm, d.amount_fen
+                FROM shebao.contribution_due d
+                JOIN shebao.base_declaration b ON b.person_id = d.person_id AND b.employer_id = d.employer_id
+                """
+            )
+            #expect(lines.count == summary.dues)
+            for line in lines {
+                let amounts = Contribution.compute(
+                    declaredWageFen: try line.decode(0, as: Int64.self),
+                    rates: rates,
+                    riskClass: nil
+                )
+                let isEmployer = try line.decode(1, as: String.self) == "employer"
+                #expect(try line.decode(2, as: Int64.self) == amounts.baseFen)
+                #expect(
+                    try line.decode(3, as: Int.self) == (isEmployer ? amounts.employerRatePPM : amounts.personalRatePPM)
+                )
+                #expect(try line.decode(4, as: Int64.self) == (isEmployer ? amounts.employerFen : amounts.personalFen))
+            }
             let months = try connection.query(
                 "SELECT count(DISTINCT period) FROM shebao.contribution_due"
             ).single().decode(0, as: Int.self)
