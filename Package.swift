@@ -80,6 +80,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "HTTPServer", "HTTP1", "Postgres", "ConnectionPool", "Store", "Security", "Locks", "Domain",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,8 +107,11 @@ let package = Package(
                 "EmbeddedPostgres",
                 "CSystem",
                 "HTTPServer",
+                "HTTP1",
                 "API",
                 "Demo",
+                "Store",
+                "Security",
                 "TLS",
                 "ConnectionPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -141,14 +145,16 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "HTTP1", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HTTPServer", "HTTP1", "TLS", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresTests",
-            dependencies: ["Postgres", "TestSupport", "CSystem"],
+            dependencies: ["Postgres", "ConnectionPool", "EmbeddedPostgres", "TestSupport", "CSystem"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
@@ -174,7 +180,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShebaoCLITests",
-            dependencies: ["TestSupport", "Postgres", "Security", "Domain"],
+            dependencies: ["TestSupport", "EmbeddedPostgres", "Postgres", "Security", "Domain"],
             swiftSettings: swiftSettings
         ),
     ]

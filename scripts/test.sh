@@ -2,7 +2,8 @@
 # make test: every test, against a throwaway PostgreSQL cluster that this script starts and stops.
 #
 # 1. installs what is missing (scripts/install-deps.sh);
-# 2. builds everything, tests included, once (warnings are errors);
+# 2. builds everything, tests included, once (warnings are errors, and so is a target importing
+#    another of the package's targets that is not among its dependencies);
 # 3. starts a throwaway cluster in a temporary folder and migrates a template database;
 # 4. runs the unit and integration tests with SHEBAO_TEST_DATABASE_URL pointing at it;
 # 5. runs the unit tests (no database) again under ThreadSanitizer, in a build of their own;
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --tests
 scripts/soundness.sh
-swift build --build-tests -Xswiftc -warnings-as-errors
+swift build --build-tests -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 bin=$(swift build --show-bin-path)
 
 # Durability is not what these tests measure: skip fsync to keep them quick.
@@ -38,7 +39,10 @@ if [ $# -eq 0 ]; then
     # which waits on password hashes and the database): side by side they take less time than
     # one after the other. The build's output is shown if it fails.
     echo "== API fuzzing, while the ThreadSanitizer build compiles =="
-    tsan_build=(swift build --build-tests --sanitize=thread --scratch-path .build-tsan -Xswiftc -warnings-as-errors)
+    tsan_build=(
+        swift build --build-tests --sanitize=thread --scratch-path .build-tsan -Xswiftc -warnings-as-errors
+        --explicit-target-dependency-import-check error
+    )
     "${tsan_build[@]}" >"$THROWAWAY_DIR/tsan-build.log" 2>&1 &
     tsan_pid=$!
     trap 'kill "$tsan_pid" 2>/dev/null || true; stop_throwaway_cluster' EXIT
