@@ -71,7 +71,7 @@ public enum VoucherPage {
                 <p class="status invalid">未找到该凭证或验证码不符</p>
                 <p>凭证编号：\(Self.escaped(String(number.prefix(64))))</p>
                 <p class="note">请核对凭证编号与验证码后重新输入，或拨打 12333 咨询。</p>
-                \(Self.codeForm(number: number))
+                \(Self.codeForm)
                 """
             return Self.document(title: "凭证验证", body: body)
         }
@@ -112,14 +112,14 @@ public enum VoucherPage {
         let body = """
             <h1>社会保险业务办理凭证验证</h1>
             <p>凭证编号：\(Self.escaped(String(number.prefix(64))))</p>
-            \(Self.codeForm(number: number))
+            \(Self.codeForm)
             <p class="note">验证码印在凭证下方的“凭证验证”栏中，不区分大小写，空格与连字符可省略。</p>
             """
         return Self.document(title: "凭证验证 \(String(number.prefix(64)))", body: body)
     }
 
-    /// A form for the code of voucher `number`, sent back to `/verify/<number>` by GET.
-    private static func codeForm(number: String) -> String {
+    /// A form for the code of the voucher, sent back to the page's own address (`/verify/<number>`) by GET.
+    private static var codeForm: String {
         """
         <form class="verify" method="get" action="">
         <p><label for="code" class="code-label">请输入凭证上的验证码 / Verification code</label></p>

@@ -169,15 +169,14 @@ public struct BusinessService: Sendable {
         }
     }
 
+    /// The request's `Idempotency-Key`, checked against the same schema the description gives it
+    /// (``OpenAPI/Parameter/idempotencyKey``): before the key is claimed, so that a malformed one
+    /// is the client's 400 and never reaches the table.
     private static func idempotencyKey(_ request: HTTPRequest) throws -> String? {
-        guard request.method == .post, let key = request.headers["Idempotency-Key"] else { return nil }
-        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw BusinessError(
-                400,
-                zh: "Idempotency-Key 须为 1–255 个可见 ASCII 字符",
-                en: "Idempotency-Key must be 1–255 visible ASCII characters"
-            )
-        }
+        let parameter = OpenAPI.Parameter.idempotencyKey
+        guard request.method == .post, let key = request.headers[parameter.name] else { return nil }
+        let issues = parameter.issues(.string(key))
+        guard issues.isEmpty else { throw ShapeFailure(issues).businessError }
         return key
     }
 

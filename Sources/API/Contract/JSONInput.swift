@@ -1,6 +1,5 @@
 import Domain
 import Foundation
-import HTTPServer
 
 /// A JSON value as a client sent it, before it is checked against its schema: integers kept
 /// apart from other numbers (JSON Schema's `integer` is any number without a fraction), object
@@ -23,7 +22,7 @@ enum JSONInput: Sendable, Equatable, Codable {
     /// - Throws: ``ShapeFailure`` naming the body (`field` empty) when it is not JSON or nests
     ///   deeper than ``maxDepth``.
     static func parse(_ bytes: [UInt8]) throws(ShapeFailure) -> JSONInput {
-        guard JSONBody.nestingDepth(of: bytes) <= Self.maxDepth else {
+        guard Self.nestingDepth(of: bytes) <= Self.maxDepth else {
             throw ShapeFailure([
                 ValidationIssue(field: "", code: .nestedTooDeep, arguments: ["max": "\(Self.maxDepth)"])
             ])
@@ -33,6 +32,39 @@ enum JSONInput: Sendable, Equatable, Codable {
         } catch {
             throw ShapeFailure([ValidationIssue(field: "", code: .invalidJSON)])
         }
+    }
+
+    /// The deepest nesting of arrays and objects, counting brackets outside strings. Linear, no
+    /// recursion: safe on any input.
+    static func nestingDepth(of bytes: [UInt8]) -> Int {
+        var depth = 0
+        var deepest = 0
+        var isInString = false
+        var isEscaped = false
+        for byte in bytes {
+            if isInString {
+                if isEscaped {
+                    isEscaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    isEscaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    isInString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""):
+                isInString = true
+            case UInt8(ascii: "["), UInt8(ascii: "{"):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                depth -= 1
+            default:
+                break
+            }
+        }
+        return deepest
     }
 
     init(from decoder: any Decoder) throws {

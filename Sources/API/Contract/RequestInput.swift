@@ -84,15 +84,11 @@ extension OpenAPI.Operation {
                 continue
             }
             let value = Self.typed(raw, parameter.schema, validator)
-            let found = validator.issues(value, parameter.schema, at: parameter.name)
+            let found = parameter.issues(value, validator)
             if found.isEmpty {
                 values[parameter.name] = value
             } else {
-                issues += found.map { issue in
-                    var issue = issue
-                    issue.arguments.merge(arguments) { own, _ in own }
-                    return issue
-                }
+                issues += found
             }
         }
         issues.sort { $0.field < $1.field }
@@ -132,6 +128,18 @@ extension OpenAPI.Operation {
             break
         }
         return .string(raw)
+    }
+}
+
+extension OpenAPI.Parameter {
+    /// The issues of `value` against this parameter's schema, each naming the parameter and where
+    /// it is (`arguments.in`: `path`, `query` or `header`).
+    func issues(_ value: JSONInput, _ validator: SchemaValidator = .shared) -> [ValidationIssue] {
+        validator.issues(value, self.schema, at: self.name).map { issue in
+            var issue = issue
+            issue.arguments["in"] = self.location.rawValue
+            return issue
+        }
     }
 }
 
