@@ -8,7 +8,7 @@ test:       ## every test, against a throwaway PostgreSQL cluster
 	scripts/test.sh
 
 build:      ## build everything (debug)
-	swift build --build-tests
+	swift build --build-tests --explicit-target-dependency-import-check error
 
 soundness:  ## formatting and repository hygiene (also the first step of make test)
 	scripts/soundness.sh
