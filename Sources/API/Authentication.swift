@@ -1,9 +1,10 @@
+public import Business
 public import Foundation
 public import HTTPServer
 import Locks
 public import Postgres
 public import Security
-public import Store
+import Store
 
 /// The log-in rules. Every figure is configurable; the defaults follow MLPS 2.0 level 3
 /// practice (domain-rules §12).
@@ -38,23 +39,6 @@ public struct AuthenticationSettings: Sendable {
     )
 
     public init() {}
-}
-
-/// Who a request's bearer token belongs to, as the database found it.
-public struct SessionPrincipal: Sendable, Equatable {
-    public var sessionID: Int64
-    public var kind: Principal.Kind
-    public var operatorID: Int64?
-    public var personID: Int64?
-    public var officeID: Int64
-    public var username: String?
-    public var displayName: String?
-    public var roles: [String]
-    public var mustChangePassword: Bool
-    public var passwordChangedAt: Date?
-    public var expiresAt: Date
-    /// Whether the operator has enrolled a second factor (never for a person).
-    public var hasSecondFactor: Bool
 }
 
 /// Log-in, sessions and the authentication of requests, all in PostgreSQL (workers keep no
@@ -616,7 +600,7 @@ public final class Authenticator: Sendable {
     }
 
     /// The one way an audit event is written for a request: ``audit(on:_:_:action:outcome:target:office:after:)``
-    /// and the business routes' ``BusinessCall/audit(_:target:office:before:after:)`` come here.
+    /// comes here; the business routes' audit goes through their ``BusinessContext``.
     static func record(
         on connection: PostgresConnection,
         _ principal: SessionPrincipal,
@@ -625,25 +609,23 @@ public final class Authenticator: Sendable {
         outcome: String,
         target: (type: String, id: Int64)?,
         office: Int64?,
-        before: PostgresJSON? = nil,
         after: PostgresJSON?
     ) throws {
-        try connection.query(
-            Self.recordAudit,
-            [
-                office ?? principal.officeID, principal.kind.rawValue, principal.operatorID ?? principal.personID,
-                action, target?.type, target.map { "\($0.id)" }, request.requestID, request.remoteAddress, outcome,
-                before, after,
-            ]
+        try AuditTrail.append(
+            AuditEvent(
+                officeID: office ?? principal.officeID,
+                actor: principal.principal,
+                action: action,
+                outcome: outcome,
+                target: target,
+                requestID: request.requestID,
+                clientAddress: request.remoteAddress,
+                after: after
+            ),
+            on: connection
         )
     }
 
-    static let recordAudit = PreparedStatement(
-        """
-        INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, request_id, \
-        client_address, outcome, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10::jsonb, $11::jsonb)
-        """
-    )
     static let currentHash = PreparedStatement("SELECT password_hash FROM shebao.operator WHERE id = $1")
     static let recentHashes = PreparedStatement(
         """
