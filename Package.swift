@@ -101,7 +101,7 @@ let package = Package(
         // scheduler both call it.
         .target(
             name: "Business",
-            dependencies: ["Domain", "Store", "Postgres", "Security"],
+            dependencies: ["Domain", "Store", "Postgres", "Security", "Locks"],
             swiftSettings: swiftSettings
         ),
 

@@ -1,4 +1,4 @@
-import Business
+public import Business
 import Domain
 import Foundation
 import HTTP1

@@ -1,3 +1,4 @@
+public import Foundation
 public import Postgres
 
 /// One event of the audit log (`shebao.audit_event`): who did what to which record, from where,
@@ -78,4 +79,74 @@ public enum AuditTrail {
         """
     )
     static let appendPersonEvent = PreparedStatement("SELECT shebao.record_person_event($1, $2, $3, $4, $5::inet)")
+}
+
+/// An audit event as the log shows it.
+public struct AuditRecord: Sendable, Equatable {
+    public var id: Int64
+    /// Its place in the hash chain.
+    public var position: Int64
+    public var occurredAt: Date
+    public var officeID: Int64
+    public var actorKind: String?
+    public var actorID: Int64?
+    public var action: String?
+    public var targetType: String?
+    public var targetID: String?
+    public var requestID: String?
+    public var clientAddress: String?
+    public var outcome: String?
+    /// The chain's hash of the event, in hex.
+    public var hash: String?
+    /// The record before and after, as JSON text.
+    public var before: String?
+    public var after: String?
+}
+
+extension AuditTrail {
+    /// The newest `limit` events the transaction's scope sees, older than event `before` when
+    /// given, of `action` and by actor `actorID` when given.
+    ///
+    /// - Returns: the events, newest first, and whether older ones pass the filter too.
+    public static func events(
+        before: Int64?,
+        action: String?,
+        actorID: Int64?,
+        limit: Int,
+        on connection: PostgresConnection
+    ) throws -> (events: [AuditRecord], hasMore: Bool) {
+        // One more than asked for tells whether there is a next page.
+        let rows = try connection.query(Self.page, [before, action, actorID, limit + 1])
+        let events = try rows.prefix(limit).map { row in
+            AuditRecord(
+                id: try row.decode("id", as: Int64.self),
+                position: try row.decode("chain_position", as: Int64.self),
+                occurredAt: try row.decode("occurred_at", as: Date.self),
+                officeID: try row.decode("office_id", as: Int64.self),
+                actorKind: try row.decode("actor_kind", as: String?.self),
+                actorID: try row.decode("actor_id", as: Int64?.self),
+                action: try row.decode("action", as: String?.self),
+                targetType: try row.decode("target_type", as: String?.self),
+                targetID: try row.decode("target_id", as: String?.self),
+                requestID: try row.decode("request_id", as: String?.self),
+                clientAddress: try row.decode("address", as: String?.self),
+                outcome: try row.decode("outcome", as: String?.self),
+                hash: try row.decode("hash", as: String?.self),
+                before: try row.decode("before", as: String?.self),
+                after: try row.decode("after", as: String?.self)
+            )
+        }
+        return (events, rows.count > limit)
+    }
+
+    static let page = PreparedStatement(
+        """
+        SELECT id, chain_position, occurred_at, office_id, actor_kind, actor_id, action, target_type, target_id, \
+        request_id, host(client_address) AS address, outcome, before::text AS before, after::text AS after, \
+        encode(hash, 'hex') AS hash \
+        FROM shebao.audit_event \
+        WHERE ($1::bigint IS NULL OR id < $1) AND ($2::text IS NULL OR action = $2) AND ($3::bigint IS NULL OR actor_id = $3) \
+        ORDER BY id DESC LIMIT $4
+        """
+    )
 }

@@ -169,30 +169,22 @@ enum Idempotency {
     /// Claims `key` for this request, or returns the answer kept for it. Under a concurrent
     /// retry, the insert waits for the first transaction and then finds its answer.
     static func begin(_ key: String, _ call: BusinessCall) throws -> HTTPResponse? {
-        let hash = PostgresBytes(Self.requestHash(call.request))
-        let claimed = try call.connection.query(
-            Self.claim,
-            [call.principal.officeID, call.principal.kind.rawValue, Self.principalID(call), key, hash]
-        )
-        if !claimed.isEmpty { return nil }
-        let row = try call.connection.query(Self.find, [call.principal.kind.rawValue, Self.principalID(call), key])
-            .single()
-        guard try row.decode("request_hash", as: PostgresBytes.self) == hash else {
+        let hash = Self.requestHash(call.request)
+        guard let kept = try IdempotencyKeys.claim(key, requestHash: hash, by: Self.owner(call), on: call.connection)
+        else { return nil }
+        guard kept.requestHash == hash else {
             throw BusinessError(
                 422,
                 zh: "该 Idempotency-Key 已用于另一个请求",
                 en: "this Idempotency-Key was used for a different request"
             )
         }
-        let status = try row.decode("response_status", as: Int?.self) ?? 409
-        let body = try row.decode("response_body", as: PostgresBytes?.self)?.bytes ?? []
-        let kept =
-            try row.decode("response_headers", as: PostgresJSON?.self)?.decode([[String]].self) ?? [
-                ["Content-Type", status >= 400 ? "application/problem+json" : "application/json"]
-            ]
+        let status = kept.status ?? 409
+        let pairs =
+            kept.headers ?? [["Content-Type", status >= 400 ? "application/problem+json" : "application/json"]]
         // The first answer again, as it was: a replay is the same answer, marked as one.
-        let headers = kept.compactMap { pair in pair.count == 2 ? (name: pair[0], value: pair[1]) : nil }
-        return HTTPResponse(status: status, headers: headers + [("Idempotent-Replayed", "true")], body: body)
+        let headers = pairs.compactMap { pair in pair.count == 2 ? (name: pair[0], value: pair[1]) : nil }
+        return HTTPResponse(status: status, headers: headers + [("Idempotent-Replayed", "true")], body: kept.body)
     }
 
     /// What a retry of a request whose answer is not kept gets.
@@ -205,18 +197,18 @@ enum Idempotency {
     }
 
     static func finish(_ key: String, _ call: BusinessCall, _ response: HTTPResponse) throws {
-        let headers = try PostgresJSON(encoding: response.headers.map { [$0.name, $0.value] })
-        try call.connection.query(
-            Self.keep,
-            [
-                call.principal.kind.rawValue, Self.principalID(call), key, response.status,
-                PostgresBytes(response.body), headers,
-            ]
+        try IdempotencyKeys.keep(
+            key,
+            status: response.status,
+            headers: response.headers.map { [$0.name, $0.value] },
+            body: response.body,
+            by: Self.owner(call),
+            on: call.connection
         )
     }
 
-    private static func principalID(_ call: BusinessCall) -> Int64 {
-        call.principal.operatorID ?? call.principal.personID ?? 0
+    private static func owner(_ call: BusinessCall) -> IdempotencyKeys.Owner {
+        IdempotencyKeys.Owner(officeID: call.principal.officeID, principal: call.principal.principal)
     }
 
     /// The hash of what the request asks: method, path and body, a JSON body in canonical form
@@ -235,23 +227,4 @@ enum Idempotency {
         }
         return SHA256.hash(bytes)
     }
-
-    static let claim = PreparedStatement(
-        """
-        INSERT INTO shebao.idempotency_key (office_id, principal_kind, principal_id, key, request_hash) \
-        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal_kind, principal_id, key) DO NOTHING RETURNING id
-        """
-    )
-    static let find = PreparedStatement(
-        """
-        SELECT request_hash, response_status, response_body, response_headers FROM shebao.idempotency_key \
-        WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
-        """
-    )
-    static let keep = PreparedStatement(
-        """
-        UPDATE shebao.idempotency_key SET response_status = $4, response_body = $5, response_headers = $6::jsonb \
-        WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
-        """
-    )
 }
