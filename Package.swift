@@ -39,6 +39,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "CSystem"),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
 
         // Threads: a mutex with condition variables that wait against the monotonic clock.
         .target(name: "Locks", swiftSettings: swiftSettings),
@@ -97,6 +102,10 @@ let package = Package(
 
         // Security primitives from the system OpenSSL.
         .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // Outbound HTTP through libcurl: the client, signed webhooks, delivery outcomes and
+        // back-off, for the scheduler's SMS and webhook deliveries.
+        .target(name: "Outbound", dependencies: ["CCurl", "Security"], swiftSettings: swiftSettings),
 
         // Executables.
         .executableTarget(
