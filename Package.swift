@@ -162,6 +162,14 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "OutboundTests",
+            dependencies: [
+                "Outbound", "HTTPServer", "HTTP1", "TLS", "CSystem", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "ConnectionPool", "EmbeddedPostgres", "TestSupport", "CSystem"],
             swiftSettings: swiftSettings
