@@ -14,9 +14,9 @@ internal import CCurl
 /// returned as it is); the response body and header section are bounded; no proxy unless
 /// configured, and no environment variables read; no compressed encodings asked for.
 ///
-/// libcurl is told never to use signals (`CURLOPT_NOSIGNAL`, which threads need), so the
-/// process should ignore `SIGPIPE`, as the HTTP server already does: a write to a connection
-/// the peer has closed would otherwise end it.
+/// libcurl is told never to use signals (`CURLOPT_NOSIGNAL`, which threads need); instead the
+/// first client makes the process ignore `SIGPIPE`, as the HTTP server's `start()` does, so a
+/// write to a connection the peer has closed is an error and does not end the process.
 public final class HTTPClient {
     /// The limits and trust this client was made with.
     public let configuration: Configuration
