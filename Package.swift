@@ -39,6 +39,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "CSystem"),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
 
         // Threads: a mutex with condition variables that wait against the monotonic clock.
         .target(name: "Locks", swiftSettings: swiftSettings),
@@ -108,6 +113,10 @@ let package = Package(
         // Security primitives from the system OpenSSL.
         .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
+        // Outbound HTTP through libcurl: the client, signed webhooks, delivery outcomes and
+        // back-off, for the scheduler's SMS and webhook deliveries.
+        .target(name: "Outbound", dependencies: ["CCurl", "Security"], swiftSettings: swiftSettings),
+
         // Executables.
         .executableTarget(
             name: "shebao",
@@ -163,6 +172,14 @@ let package = Package(
         ),
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OutboundTests",
+            dependencies: [
+                "Outbound", "HTTPServer", "HTTP1", "TLS", "CSystem", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "ConnectionPool", "EmbeddedPostgres", "TestSupport", "CSystem"],
