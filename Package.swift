@@ -85,6 +85,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The scheduler: the outbox's delivery and the recurring jobs, on threads of its own. No
+        // HTTP: the `shebao scheduler` command serves its metrics.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Postgres", "ConnectionPool", "Store", "Locks", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The domain: identifiers, money, periods, rules. Pure Swift, no I/O, imports nothing of
         // the project.
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -110,6 +120,7 @@ let package = Package(
                 "HTTP1",
                 "API",
                 "Demo",
+                "Scheduler",
                 "Store",
                 "Security",
                 "TLS",
@@ -176,6 +187,11 @@ let package = Package(
         .testTarget(
             name: "MigrationsTests",
             dependencies: ["Migrations", "Postgres", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
