@@ -132,7 +132,11 @@ final class OutboxDispatcher {
         do {
             switch channel {
             case .transactional(let inbox):
-                try self.deliverInTransaction(claimed, through: inbox, kind: channel.name)
+                do {
+                    try self.deliverInTransaction(claimed, through: inbox, kind: channel.name)
+                } catch is LeaseLost {
+                    self.leaseLost(claimed, kind: channel.name)
+                }
             case .external(let gateway):
                 try self.deliverOutside(claimed, through: gateway, kind: channel.name)
             }
@@ -178,11 +182,17 @@ final class OutboxDispatcher {
                 )
             case .ready(let message):
                 let outcome = try channel.deliver(message, on: connection)
-                // The touch holds the row's lock until commit: this update cannot be fenced.
-                _ = try self.record(outcome, claimed, attempt: message.attempt, kind: kind, on: connection)
+                // The touch holds the row's lock until commit, so this update is not expected
+                // to be fenced; if it were, the delivery rolls back with it.
+                guard try self.record(outcome, claimed, attempt: message.attempt, kind: kind, on: connection) else {
+                    throw LeaseLost()
+                }
             }
         }
     }
+
+    /// A fenced write changed 0 rows inside a transaction: roll it back.
+    private struct LeaseLost: Error {}
 
     /// A gateway: the fenced touch in one transaction, the delivery outside any, the outcome
     /// (fenced again) in another.

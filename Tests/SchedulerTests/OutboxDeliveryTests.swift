@@ -75,8 +75,10 @@ struct OutboxDeliveryTests {
         try fixture.expectInvariants()
     }
 
-    /// S8: a holder stopped (`kill -STOP`) past its lease is overtaken; woken (`kill -CONT`),
-    /// its fenced write changes 0 rows, it says so and drops the message, and it goes on working.
+    /// S8: a holder stopped (`kill -STOP`) past its lease is overtaken by a successor, which
+    /// claims the row under a newer epoch; woken (`kill -CONT`) while the row is still pending
+    /// under the successor's lease, the old holder's fenced write changes 0 rows, it says so and
+    /// drops the message, and it goes on working. The successor delivers it once.
     @Test func aStalledHolderIsOvertakenAndItsLateWriteChangesNothing() throws {
         let fixture = try SchedulerFixture("scheds8")
         defer { fixture.close() }
@@ -86,37 +88,51 @@ struct OutboxDeliveryTests {
         )
         defer { stalled.send(SIGKILL) }
         let id = try fixture.queueInbox(1)[0]
-        let claimed = try waitUntil(timeout: .seconds(20)) {
+        let heldBy = { (pid: Int32, epoch: Int) in
             try fixture.scalar(
-                "SELECT count(*) FROM shebao.notification_outbox WHERE id = $1 AND lease_holder LIKE '%:' || $2",
-                [id, "\(stalled.pid)"],
+                """
+                SELECT count(*) FROM shebao.notification_outbox
+                WHERE id = $1 AND status = 'pending' AND lease_holder LIKE '%:' || $2 AND lease_epoch = $3
+                """,
+                [id, "\(pid)", epoch],
                 as: Int.self
             ) == 1
         }
-        try #require(claimed, "the first scheduler did not claim the message: \(stalled.standardError)")
+        try #require(try waitUntil(timeout: .seconds(20)) { try heldBy(stalled.pid, 1) }, "\(stalled.standardError)")
         stalled.send(SIGSTOP)
-        let successor = try fixture.startScheduler(["--lease-duration", "1"])
+        // The successor holds its own lease long, and pauses after claiming: the row stays
+        // pending under its epoch while the old holder wakes.
+        let successor = try fixture.startScheduler(
+            ["--lease-duration", "20"],
+            environment: ["SHEBAO_FAILPOINTS": "outbox.after_claim:sleep=4000"]
+        )
         defer { successor.send(SIGKILL) }
-        #expect(try fixture.waitUntilAllSent(timeout: .seconds(30)), "\(successor.standardError)")
-        #expect(
-            try fixture.scalar("SELECT lease_epoch FROM shebao.notification_outbox WHERE id = $1", [id], as: Int.self)
-                == 2
+        try #require(
+            try waitUntil(timeout: .seconds(20)) { try heldBy(successor.pid, 2) },
+            "\(successor.standardError)"
         )
         stalled.send(SIGCONT)
         let noticed = stalled.waitUntil(timeout: .seconds(20)) { stalled.standardError.contains("lease lost") }
         #expect(noticed, "the stalled holder did not notice: \(stalled.standardError)")
-        #expect(stalled.standardError.contains("outbox=\(id)"))
+        let notice = stalled.standardError.split(separator: "\n").first { $0.contains("lease lost") } ?? ""
+        #expect(notice.contains("epoch=1") && notice.contains("outbox=\(id)"), "\(notice)")
+        #expect(try heldBy(successor.pid, 2), "the row moved before the old holder's write")
+        #expect(try fixture.scalar("SELECT count(*) FROM shebao.inbox_message", as: Int.self) == 0)
+        #expect(try fixture.waitUntilAllSent(timeout: .seconds(30)), "\(successor.standardError)")
+        let row = try fixture.database.withConnection { connection in
+            try connection.query("SELECT lease_epoch, attempts FROM shebao.notification_outbox WHERE id = $1", [id])
+                .single()
+        }
+        #expect(try row.decode(0, as: Int.self) == 2)
+        #expect(try row.decode(1, as: Int.self) == 1)
         #expect(
             try fixture.scalar("SELECT count(*) FROM shebao.inbox_message WHERE outbox_id = $1", [id], as: Int.self)
                 == 1
         )
-        #expect(
-            try fixture.scalar("SELECT attempts FROM shebao.notification_outbox WHERE id = $1", [id], as: Int.self) == 1
-        )
-        // It is still alive and works on.
+        // The old holder is still alive and works on.
+        #expect(stalled.wait(timeout: .milliseconds(1)) == nil, "the stalled holder exited")
         try fixture.queueSMS(3)
         #expect(try fixture.waitUntilAllSent(timeout: .seconds(30)))
-        #expect(stalled.wait(timeout: .milliseconds(1)) == nil, "the stalled holder exited")
         try fixture.expectInvariants()
     }
 
