@@ -90,7 +90,8 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
-                "Postgres", "ConnectionPool", "Store", "Locks", .product(name: "Logging", package: "swift-log"),
+                "Postgres", "ConnectionPool", "Store", "Domain", "Locks",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,3 +1,4 @@
+internal import Domain
 internal import Logging
 internal import Postgres
 internal import Store
@@ -275,7 +276,8 @@ final class OutboxDispatcher {
         return try rows.first?.decode(4, as: Int.self)
     }
 
-    /// Writes an attempt's outcome, fenced by the lease.
+    /// Writes an attempt's outcome, fenced by the lease: the transition of the row's
+    /// ``DeliveryStatus`` the outcome makes, conditional on the status it starts from.
     ///
     /// - Returns: whether the row was still this lease's (false: 0 rows changed).
     private func record(
@@ -285,46 +287,61 @@ final class OutboxDispatcher {
         kind: String,
         on connection: PostgresConnection
     ) throws -> Bool {
-        let lease: [(any PostgresEncodable)?] = [claimed.id, claimed.epoch, self.configuration.holder]
+        let event: DeliveryEvent
+        var error = ""
+        var delay = Duration.zero
         switch outcome {
         case .delivered:
-            guard let row = try connection.query(OutboxStatements.markSent, lease).first else { return false }
+            event = .delivered
+        case .retryLater(let reason):
+            error = reason
+            switch self.configuration.retry.decision(afterFailedAttempt: attempt, jitter: .random(in: 0...1)) {
+            case .retry(let after):
+                event = .attemptFailed
+                delay = after
+            case .deadLetter:
+                event = .lastAttemptFailed
+            }
+        case .permanentFailure(let reason):
+            error = reason
+            event = .refused
+        }
+        // Only pending rows are claimed, and a pending row moves on every event.
+        guard let transition = DeliveryStatus.pending.transition(on: event) else {
+            preconditionFailure("a pending delivery refused \(event)")
+        }
+        let lease: [(any PostgresEncodable)?] = [claimed.id, claimed.epoch, self.configuration.holder]
+        let expected = transition.from.rawValue
+        switch transition.to {
+        case .sent:
+            guard let row = try connection.query(OutboxStatements.markSent, lease + [expected]).first else {
+                return false
+            }
             self.metrics.record(.done, kind: kind)
             self.metrics.recordDeliveryLatency(seconds: try row.decode(0, as: Double.self))
-            return true
-        case .retryLater(let error):
-            switch self.configuration.retry.decision(afterFailedAttempt: attempt, jitter: .random(in: 0...1)) {
-            case .retry(let delay):
-                let changed = try connection.query(OutboxStatements.markRetry, lease + [error, delay.milliseconds])
-                guard changed.affectedRows == 1 else { return false }
-                self.metrics.record(.retried, kind: kind)
-                self.logger.info(
-                    "delivery will be retried",
-                    metadata: ["outbox": "\(claimed.id)", "attempt": "\(attempt)", "error": "\(error)"]
-                )
-                return true
-            case .deadLetter:
-                return try self.giveUp(lease, status: "dead", error: error, kind: kind, on: connection)
-            }
-        case .permanentFailure(let error):
-            return try self.giveUp(lease, status: "failed", error: error, kind: kind, on: connection)
+        case .pending:
+            let changed = try connection.query(
+                OutboxStatements.markRetry,
+                lease + [error, delay.milliseconds, expected]
+            )
+            guard changed.affectedRows == 1 else { return false }
+            self.metrics.record(.retried, kind: kind)
+            self.logger.info(
+                "delivery will be retried",
+                metadata: ["outbox": "\(claimed.id)", "attempt": "\(attempt)", "error": "\(error)"]
+            )
+        case .failed, .dead:
+            let changed = try connection.query(
+                OutboxStatements.markGivenUp,
+                lease + [error, transition.to.rawValue, expected]
+            )
+            guard changed.affectedRows == 1 else { return false }
+            self.metrics.record(.failed, kind: kind)
+            self.logger.warning(
+                "delivery given up",
+                metadata: ["outbox": "\(claimed.id)", "status": "\(transition.to.rawValue)", "error": "\(error)"]
+            )
         }
-    }
-
-    private func giveUp(
-        _ lease: [(any PostgresEncodable)?],
-        status: String,
-        error: String,
-        kind: String,
-        on connection: PostgresConnection
-    ) throws -> Bool {
-        let changed = try connection.query(OutboxStatements.markGivenUp, lease + [error, status])
-        guard changed.affectedRows == 1 else { return false }
-        self.metrics.record(.failed, kind: kind)
-        self.logger.warning(
-            "delivery given up",
-            metadata: ["outbox": "\(lease[0].map { "\($0)" } ?? "")", "status": "\(status)", "error": "\(error)"]
-        )
         return true
     }
 

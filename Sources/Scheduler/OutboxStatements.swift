@@ -32,31 +32,34 @@ enum OutboxStatements {
         """
     )
 
-    /// Delivered. $1 id, $2 epoch, $3 holder. Returns the seconds since the row was written.
+    /// Delivered. $1 id, $2 epoch, $3 holder, $4 the status expected. Returns the seconds since
+    /// the row was written.
     static let markSent = PreparedStatement(
         """
         UPDATE shebao.notification_outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1, \
         last_error = NULL, lease_holder = NULL, lease_expires_at = NULL \
-        WHERE id = $1 AND lease_epoch = $2 AND lease_holder = $3 AND status = 'pending' \
+        WHERE id = $1 AND lease_epoch = $2 AND lease_holder = $3 AND status = $4 \
         RETURNING extract(epoch FROM now() - created_at)::float8
         """
     )
 
-    /// Tried again later. $1 id, $2 epoch, $3 holder, $4 error, $5 delay in milliseconds.
+    /// Tried again later. $1 id, $2 epoch, $3 holder, $4 error, $5 delay in milliseconds, $6 the
+    /// status expected.
     static let markRetry = PreparedStatement(
         """
         UPDATE shebao.notification_outbox SET attempts = attempts + 1, last_error = left($4, 2000), \
         next_attempt_at = now() + $5::bigint * interval '1 millisecond', lease_holder = NULL, lease_expires_at = NULL \
-        WHERE id = $1 AND lease_epoch = $2 AND lease_holder = $3 AND status = 'pending'
+        WHERE id = $1 AND lease_epoch = $2 AND lease_holder = $3 AND status = $6
         """
     )
 
-    /// Given up: `failed` or `dead`. $1 id, $2 epoch, $3 holder, $4 error, $5 status.
+    /// Given up: `failed` or `dead`. $1 id, $2 epoch, $3 holder, $4 error, $5 the new status, $6
+    /// the status expected.
     static let markGivenUp = PreparedStatement(
         """
         UPDATE shebao.notification_outbox SET status = $5, attempts = attempts + 1, last_error = left($4, 2000), \
         lease_holder = NULL, lease_expires_at = NULL \
-        WHERE id = $1 AND lease_epoch = $2 AND lease_holder = $3 AND status = 'pending'
+        WHERE id = $1 AND lease_epoch = $2 AND lease_holder = $3 AND status = $6
         """
     )
 

@@ -136,8 +136,10 @@ struct OutboxDeliveryTests {
         try fixture.expectInvariants()
     }
 
-    /// S9: the listener's backend terminated, work queued right after is picked up within the
-    /// poll interval, and a new connection issues LISTEN again.
+    /// S9: the listener's backend terminated, and the role kept from connecting again (its
+    /// connection limit met), work queued meanwhile is picked up by polling within the poll
+    /// interval; once the role may connect again, a new connection issues LISTEN again and
+    /// notifications wake the scheduler as before.
     @Test func aTerminatedListenerIsReplacedAndWorkStillArrivesWithinThePollInterval() throws {
         let fixture = try SchedulerFixture("scheds9")
         defer { fixture.close() }
@@ -147,32 +149,51 @@ struct OutboxDeliveryTests {
             SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
             AND application_name = 'shebao-scheduler-listener' AND query ILIKE 'LISTEN%'
             """
-        var first: Int32 = 0
-        _ = try waitUntil(timeout: .seconds(10)) {
-            first =
-                try fixture.database.withConnection { try $0.query(listenerQuery).first?.decode(0, as: Int32.self) }
-                ?? 0
-            return first != 0
+        let listener = {
+            try fixture.database.withConnection { try $0.query(listenerQuery).first?.decode(0, as: Int32.self) }
         }
-        try #require(first != 0, "no listening connection")
-        #expect(try fixture.scalar("SELECT pg_terminate_backend($1)", [first], as: Bool.self))
+        var first: Int32?
+        _ = try waitUntil(timeout: .seconds(10)) {
+            first = try listener()
+            return first != nil
+        }
+        let old = try #require(first, "no listening connection")
+        try fixture.database.withConnection { connection in
+            let open = try connection.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = $1",
+                [fixture.role]
+            ).single().decode(0, as: Int.self)
+            // Role names cannot be bound: quoted by libpq.
+            let role = try connection.quoteIdentifier(fixture.role)
+            try connection.execute(unsafeScript: "ALTER ROLE \(role) CONNECTION LIMIT \(open - 1)")
+            #expect(try connection.query("SELECT pg_terminate_backend($1)", [old]).single().decode(0, as: Bool.self))
+        }
+        let lost = scheduler.waitUntil(timeout: .seconds(10)) {
+            scheduler.standardError.contains("listener connection lost")
+        }
+        try #require(lost, "\(scheduler.standardError)")
         let id = try fixture.queueInbox(1)[0]
-        #expect(try fixture.waitUntilAllSent(timeout: .seconds(10)))
+        #expect(try fixture.waitUntilAllSent(timeout: .seconds(10)), "\(scheduler.standardError)")
+        #expect(try listener() == nil, "a listener came back while the role could not connect")
         let latency = try fixture.scalar(
             "SELECT extract(epoch FROM sent_at - created_at)::float8 FROM shebao.notification_outbox WHERE id = $1",
             [id],
             as: Double.self
         )
         #expect(latency <= 2 + 1.5, "picked up after \(latency) s, the poll interval is 2 s")
-        var second: Int32 = 0
-        let relistened = try waitUntil(timeout: .seconds(10)) {
-            second =
-                try fixture.database.withConnection { try $0.query(listenerQuery).first?.decode(0, as: Int32.self) }
-                ?? 0
-            return second != 0 && second != first
+        try fixture.database.withConnection { connection in
+            let role = try connection.quoteIdentifier(fixture.role)
+            try connection.execute(unsafeScript: "ALTER ROLE \(role) CONNECTION LIMIT -1")
+        }
+        var second: Int32?
+        let relistened = try waitUntil(timeout: .seconds(15)) {
+            second = try listener()
+            return second != nil && second != old
         }
         #expect(relistened, "LISTEN was not issued again: \(scheduler.standardError)")
-        #expect(scheduler.standardError.components(separatedBy: "listening").count - 1 >= 2)
+        #expect(scheduler.standardError.components(separatedBy: "] listening").count - 1 == 2)
+        try fixture.queueSMS(1)
+        #expect(try fixture.waitUntilAllSent(timeout: .seconds(10)))
         try fixture.expectInvariants()
     }
 
