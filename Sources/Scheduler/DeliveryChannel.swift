@@ -11,13 +11,17 @@ public struct OutboundMessage: Sendable, Equatable {
     public var channel: String
     /// The SMS number or webhook address, if the row has one.
     public var address: String?
+    /// The insured person it is for, if a person.
     public var personID: Int64?
+    /// The operator it is for, if an operator.
     public var operatorID: Int64?
     /// The template's name (`login_code`, `application.approved`, …).
     public var template: String
-    /// `zh` or `en`.
+    /// `zh` or `en`: the recipient's language, or Chinese.
     public var language: String
+    /// The template's title, filled in (an inbox message's subject).
     public var title: String
+    /// The template's body, filled in (an SMS is this alone).
     public var body: String
     /// This attempt's number, from 1.
     public var attempt: Int
@@ -92,7 +96,9 @@ public protocol TransactionalDeliveryChannel: Sendable {
 
 /// A channel the dispatcher delivers through.
 public enum Channel: Sendable {
+    /// Delivered outside any transaction, at least once.
     case external(any DeliveryChannel)
+    /// Delivered inside the transaction that records the outcome, exactly once.
     case transactional(any TransactionalDeliveryChannel)
 
     /// The outbox's `channel` value.

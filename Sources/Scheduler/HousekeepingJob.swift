@@ -10,9 +10,14 @@ internal import Store
 public struct HousekeepingJob: RecurringJob {
     /// How long each kind of row is kept past its end.
     public struct Retention: Sendable, Equatable {
+        /// After a session expired or was revoked: a week.
         public var sessions: Duration = .seconds(7 * 86_400)
+        /// After a log-in code expired: a day.
         public var loginCodes: Duration = .seconds(86_400)
+        /// After a log-in attempt: 90 days.
         public var loginAttempts: Duration = .seconds(90 * 86_400)
+        /// After an idempotency key was first used: 24 hours, the window in which a client may
+        /// retry a request and get its first answer again.
         public var idempotencyKeys: Duration = .seconds(86_400)
 
         public init() {}
@@ -20,8 +25,12 @@ public struct HousekeepingJob: RecurringJob {
 
     public let kind = "housekeeping"
     public let interval: Duration
+    /// How long rows are kept.
     public let retention: Retention
 
+    /// - Parameters:
+    ///   - interval: from the end of one run to the next (default an hour).
+    ///   - retention: how long each kind of row is kept.
     public init(interval: Duration = .seconds(3600), retention: Retention = Retention()) {
         self.interval = interval
         self.retention = retention

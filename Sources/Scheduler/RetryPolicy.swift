@@ -8,6 +8,10 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The longest delay.
     public var maxDelay: Duration
 
+    /// - Parameters:
+    ///   - maxAttempts: attempts in all, at least 1.
+    ///   - baseDelay: the delay after the first failed attempt.
+    ///   - maxDelay: the longest delay.
     public init(maxAttempts: Int = 8, baseDelay: Duration = .seconds(10), maxDelay: Duration = .seconds(3600)) {
         precondition(maxAttempts >= 1, "a message is tried at least once")
         self.maxAttempts = maxAttempts

@@ -8,6 +8,9 @@ public struct SchedulerConfiguration: Sendable {
         /// The most messages sent at once after a quiet spell.
         public var burst: Int
 
+        /// - Parameters:
+        ///   - messagesPerSecond: the average rate, above 0.
+        ///   - burst: the most at once; at least 1.
         public init(messagesPerSecond: Double, burst: Int = 1) {
             self.messagesPerSecond = messagesPerSecond
             self.burst = max(1, burst)
@@ -24,7 +27,8 @@ public struct SchedulerConfiguration: Sendable {
     public var batchSize = 100
     /// Back-off and dead-lettering of failed deliveries.
     public var retry = RetryPolicy()
-    /// Rate limits by channel name; a channel without one is not limited.
+    /// Rate limits by channel name; a channel without one is not limited. Each scheduler
+    /// process keeps its own buckets: N schedulers together send up to N times the rate.
     public var rateLimits: [String: RateLimit] = [:]
     /// `statement_timeout` of the scheduler's sessions.
     public var statementTimeout: Duration = .seconds(30)
@@ -33,6 +37,9 @@ public struct SchedulerConfiguration: Sendable {
     /// Database connections for the job loop (the listener has one of its own).
     public var connections = 2
 
+    /// A configuration with the defaults above.
+    ///
+    /// - Parameter holder: the name this process's leases carry; unique among the schedulers.
     public init(holder: String) {
         self.holder = holder
     }

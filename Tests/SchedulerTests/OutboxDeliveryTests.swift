@@ -53,7 +53,7 @@ struct OutboxDeliveryTests {
         defer { fixture.close() }
         try fixture.queueInbox(600)
         try fixture.queueSMS(300)
-        let arguments = ["--batch-size", "20"]
+        let arguments = ["--batch-size", "20", "--metrics-port", "0"]
         let first = try fixture.startScheduler(arguments, waitUntilListening: false)
         let second = try fixture.startScheduler(arguments, waitUntilListening: false)
         defer {
@@ -72,6 +72,17 @@ struct OutboxDeliveryTests {
         #expect(try fixture.scalar("SELECT count(*) FROM shebao.inbox_message", as: Int.self) == 600)
         #expect(fixture.smsLogCounts().count == 300)
         #expect(!first.standardError.contains("lease lost") && !second.standardError.contains("lease lost"))
+        // The processes' own counts: together they claimed and delivered each message once.
+        let texts = [
+            try SchedulerFixture.metrics(port: try SchedulerFixture.metricsPort(of: first)),
+            try SchedulerFixture.metrics(port: try SchedulerFixture.metricsPort(of: second)),
+        ]
+        for (channel, count) in [("inbox", 600.0), ("sms", 300.0)] {
+            for event in ["claimed", "done"] {
+                let name = "shebao_scheduler_jobs_\(event)_total{kind=\"\(channel)\"}"
+                #expect(texts.map { SchedulerFixture.value(name, in: $0) }.reduce(0, +) == count, "\(name)")
+            }
+        }
         try fixture.expectInvariants()
     }
 
