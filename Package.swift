@@ -90,6 +90,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The scheduler: the outbox's delivery and the recurring jobs, on threads of its own. No
+        // HTTP: the `shebao scheduler` command serves its metrics.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Postgres", "ConnectionPool", "Store", "Domain", "Locks",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The domain: identifiers, money, periods, rules. Pure Swift, no I/O, imports nothing of
         // the project.
         .target(name: "Domain", swiftSettings: swiftSettings),
@@ -130,6 +141,7 @@ let package = Package(
                 "API",
                 "Business",
                 "Demo",
+                "Scheduler",
                 "Store",
                 "Security",
                 "TLS",
@@ -209,6 +221,11 @@ let package = Package(
         .testTarget(
             name: "MigrationsTests",
             dependencies: ["Migrations", "Postgres", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -99,13 +99,20 @@ struct DevCommand: ParsableCommand {
         if Environment.value("SHEBAO_PUBLIC_URL") == nil {
             setenv("SHEBAO_PUBLIC_URL", "\(ServerSettings.urlScheme)://127.0.0.1:\(port)", 1)
         }
+        let folder = URL(fileURLWithPath: self.dataDir).deletingLastPathComponent().path
+        let scheduler = DevScheduler.start(folder: folder)
+        let schedulerLine =
+            scheduler.map {
+                "  scheduler:        pid \($0.pid); every SMS (log-in codes too) is a line of \($0.smsLog)"
+            }
+            ?? "  scheduler:        did not start (SMS and inbox messages wait in the outbox)"
         print(
             """
               API:              \(ServerSettings.urlScheme)://127.0.0.1:\(port)/healthz, /readyz, /metrics
               log in:           POST \(ServerSettings.urlScheme)://127.0.0.1:\(port)/api/v1/auth/login {"username": …, "password": …}
               business API:     \(ServerSettings.urlScheme)://127.0.0.1:\(port)/api/v1/applications (described at /api/v1/openapi.json)
             \(Self.demoLogins(password: DemoData.Options().password))
-            The scheduler (delivery of SMS and inbox messages, disbursements) arrives with the next pieces of work.
+            \(schedulerLine)
             Press Ctrl-C to stop\(startedCluster != nil ? " (the embedded cluster stops too)" : "").
 
             """
@@ -116,6 +123,7 @@ struct DevCommand: ParsableCommand {
         } catch {
             printError("shebao dev: \(describe(error))")
         }
+        scheduler?.stop()
         if let cluster = startedCluster {
             try cluster.stop()
             print("PostgreSQL stopped.")

@@ -17,9 +17,13 @@ struct Shebao: ParsableCommand {
               SHEBAO_DB_POOL_SIZE     database connections per worker (default 16)
               SHEBAO_ACCESS_LOG       0 turns the per-request log line off
               SHEBAO_BENCHMARK_ROUTES 1 adds /plaintext, /json and /db
+              SHEBAO_SMS_LOG          the scheduler's development SMS log (one line per SMS)
+              SHEBAO_AUDIT_ANCHOR_FILE  where the scheduler writes the audit chain's head
+              SHEBAO_SCHEDULER_METRICS_PORT  the scheduler's /healthz and /metrics port
             """,
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, AdminCommand.self, AuditCommand.self,
+            ServeCommand.self, WorkerCommand.self, SchedulerCommand.self, MigrateCommand.self, AdminCommand.self,
+            AuditCommand.self,
             DevCommand.self,
             ClusterCommand.self,
         ]
