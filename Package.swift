@@ -39,6 +39,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "CSystem"),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
 
         // Threads: a mutex with condition variables that wait against the monotonic clock.
         .target(name: "Locks", swiftSettings: swiftSettings),
@@ -79,7 +84,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "HTTPServer", "HTTP1", "Postgres", "ConnectionPool", "Store", "Security", "Locks", "Domain",
+                "HTTPServer", "HTTP1", "Postgres", "ConnectionPool", "Store", "Security", "Locks", "Domain", "Business",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -102,11 +107,25 @@ let package = Package(
         // Demo and scale data (`shebao admin seed-demo`).
         .target(name: "Demo", dependencies: ["Domain", "Postgres", "Security"], swiftSettings: swiftSettings),
 
-        // Persistence: the scoped transaction every piece of office data goes through.
-        .target(name: "Store", dependencies: ["Postgres"], swiftSettings: swiftSettings),
+        // Persistence: the scoped transaction every piece of office data goes through, and the
+        // pieces every process writes through: the audit trail, the outbox, the policy lookup.
+        .target(name: "Store", dependencies: ["Postgres", "Domain"], swiftSettings: swiftSettings),
+
+        // The business: the workflow, the checks, the registry and the vouchers with their SQL,
+        // in the domain's terms and the caller's scope. It knows no HTTP: the API and the
+        // scheduler both call it.
+        .target(
+            name: "Business",
+            dependencies: ["Domain", "Store", "Postgres", "Security", "Locks"],
+            swiftSettings: swiftSettings
+        ),
 
         // Security primitives from the system OpenSSL.
         .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // Outbound HTTP through libcurl: the client, signed webhooks, delivery outcomes and
+        // back-off, for the scheduler's SMS and webhook deliveries.
+        .target(name: "Outbound", dependencies: ["CCurl", "Security"], swiftSettings: swiftSettings),
 
         // Executables.
         .executableTarget(
@@ -119,6 +138,7 @@ let package = Package(
                 "HTTPServer",
                 "HTTP1",
                 "API",
+                "Business",
                 "Demo",
                 "Scheduler",
                 "Store",
@@ -164,6 +184,14 @@ let package = Package(
         .testTarget(name: "TLSTests", dependencies: ["TLS", "COpenSSL"], swiftSettings: swiftSettings),
         .testTarget(name: "SecurityTests", dependencies: ["Security"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "OutboundTests",
+            dependencies: [
+                "Outbound", "HTTPServer", "HTTP1", "TLS", "CSystem", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PostgresTests",
             dependencies: ["Postgres", "ConnectionPool", "EmbeddedPostgres", "TestSupport", "CSystem"],
             swiftSettings: swiftSettings
@@ -171,17 +199,22 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "Domain", "HTTPServer", "HTTP1", "Postgres", "Security"],
+            dependencies: ["API", "Business", "Domain", "HTTPServer", "HTTP1", "Postgres", "Security"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DemoTests",
-            dependencies: ["API", "Demo", "Domain", "Postgres", "Security", "TestSupport"],
+            dependencies: ["API", "Business", "Demo", "Domain", "Postgres", "Security", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Postgres", "ConnectionPool", "Domain", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BusinessTests",
+            dependencies: ["Business", "Store", "Postgres", "Domain", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

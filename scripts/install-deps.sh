@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and running Shebao needs on Debian, if missing: the PostgreSQL server
-# (with its contrib extensions), libpq and OpenSSL headers, pkg-config; Python's venv and curl
-# for the API fuzzing; and oathtool, which computes the demo log-ins' TOTP codes. With --tests
-# (what make test passes) oathtool and jq are needed too: a test runs the README's examples,
-# which use them. As root it uses apt-get; otherwise it says what to install (oathtool only as
-# advice without --tests: nothing else fails without it).
+# (with its contrib extensions), libpq, OpenSSL and libcurl (its OpenSSL flavour: the outbound
+# HTTP client) headers, pkg-config; Python's venv and curl for the API fuzzing; and oathtool,
+# which computes the demo log-ins' TOTP codes. With --tests (what make test passes) oathtool
+# and jq are needed too: a test runs the README's examples, which use them. As root it uses
+# apt-get; otherwise it says what to install (oathtool only as advice without --tests: nothing
+# else fails without it).
 set -euo pipefail
 
 packages=()
@@ -16,6 +17,7 @@ want() { installed "$1" || wanted+=("$1"); }
 need pkg-config
 need libpq-dev
 need libssl-dev
+need libcurl4-openssl-dev
 need postgresql-client
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
     packages+=(postgresql)

@@ -1,3 +1,4 @@
+public import Business
 import HTTPServer
 
 /// The routes of the API that need the database, registered in one place so that the worker

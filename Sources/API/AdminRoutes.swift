@@ -1,3 +1,4 @@
+import Business
 import Foundation
 import HTTP1
 import HTTPServer

@@ -1,3 +1,4 @@
+import Business
 public import Domain
 import HTTP1
 public import HTTPServer
@@ -30,6 +31,8 @@ public enum Localization {
             return try handler(request)
         } catch let error as BusinessError {
             return error.response(requestID: request.requestID, language: Self.language(request))
+        } catch let failure as BusinessFailure {
+            return BusinessError(failure).response(requestID: request.requestID, language: Self.language(request))
         } catch is Unauthenticated {
             return Self.unauthenticated.response(requestID: request.requestID, language: Self.language(request))
         } catch let error as HTTPError {

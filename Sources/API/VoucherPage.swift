@@ -1,3 +1,4 @@
+public import Business
 import Domain
 import HTTPServer
 

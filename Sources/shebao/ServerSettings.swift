@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Business
 import ConnectionPool
 import Foundation
 import HTTP1

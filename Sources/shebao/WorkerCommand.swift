@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Business
 import CSystem
 import ConnectionPool
 import Foundation

@@ -1,3 +1,4 @@
+import Business
 import HTTP1
 import Postgres
 import Testing

@@ -3,6 +3,7 @@ import Security
 import Testing
 
 @testable import API
+@testable import Business
 
 /// Vouchers (办理凭证): the content, its canonical bytes and code, the printable page and the
 /// public verification answers.

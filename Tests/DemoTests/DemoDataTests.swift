@@ -1,4 +1,5 @@
 import API
+import Business
 import Demo
 import Domain
 import Foundation

@@ -1,3 +1,4 @@
+import Business
 import Domain
 import Foundation
 import HTTP1
@@ -48,7 +49,7 @@ public enum ApplicationRoutes {
             changesState: false
         ) { call, input in
             let payload = try TypedPayload.decode(input)
-            let outcome = try Self.check(payload, office: call.principal.officeID, call)
+            let outcome = try ApplicationWorkflow.preview(payload, call.context)
             var writer = JSONWriter(capacity: 2048)
             writer.beginObject()
             writer.key("type")
@@ -81,18 +82,7 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.create"
         ) { call, input in
-            let payload = try TypedPayload.decode(input)
-            let outcome = try Self.check(payload, office: call.principal.officeID, call)
-            let id = try call.connection.query(
-                Self.insert,
-                [
-                    call.principal.officeID, payload.type.rawValue, try outcome.payload.json(),
-                    try PostgresJSON(encoding: StoredChecks(outcome)),
-                    outcome.personID, outcome.employerID, try call.operatorID,
-                ]
-            ).single().decode(0, as: Int64.self)
-            let record = try ApplicationRecord.load(id, on: call.connection)
-            try call.audit("application.create", target: ("application", id), after: record.payload)
+            let record = try ApplicationWorkflow.create(try TypedPayload.decode(input), call.context)
             return try Self.answer(record, call, status: 201)
         }
 
@@ -111,10 +101,8 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.read"
         ) { call, input in
-            let record = try ApplicationRecord.load(input.integer(required: "id"), on: call.connection)
             // The payload holds the person's full details: opening it is audited like a record.
-            try call.audit("application.read", target: ("application", record.id), office: record.officeID)
-            return try Self.answer(record, call)
+            try Self.answer(ApplicationWorkflow.read(input.integer(required: "id"), call.context), call)
         }
 
         api.business(
@@ -138,26 +126,13 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.update"
         ) { call, input in
-            let (record, transition) = try Self.loadForMaker(input, call, on: .changed, requireIfMatch: true)
-            let payload = try TypedPayload.decode(record.type, update: input)
-            let outcome = try Self.check(payload, office: record.officeID, call)
-            try Self.persist(
-                transition,
-                of: record,
-                [
-                    try outcome.payload.json(), try PostgresJSON(encoding: StoredChecks(outcome)), outcome.personID,
-                    outcome.employerID,
-                ],
-                call
+            let record = try ApplicationWorkflow.update(
+                input.integer(required: "id"),
+                expecting: Self.expectedVersion(input),
+                payload: { type in try TypedPayload.decode(type, update: input) },
+                call.context
             )
-            let updated = try ApplicationRecord.load(record.id, on: call.connection)
-            try call.audit(
-                "application.update",
-                target: ("application", record.id),
-                before: record.payload,
-                after: updated.payload
-            )
-            return try Self.answer(updated, call)
+            return try Self.answer(record, call)
         }
 
         api.business(
@@ -174,20 +149,12 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.submit"
         ) { call, input in
-            let (record, transition) = try Self.loadForMaker(input, call, on: .submitted, requireIfMatch: false)
-            let outcome = try Self.recheck(record, call)
-            guard !outcome.issues.hasErrors else {
-                throw BusinessError.invalid(outcome.issues)
-            }
-            try Self.persist(
-                transition,
-                of: record,
-                [try PostgresJSON(encoding: StoredChecks(outcome)), outcome.personID, outcome.employerID],
-                call
+            let record = try ApplicationWorkflow.submit(
+                input.integer(required: "id"),
+                expecting: Self.expectedVersion(input),
+                call.context
             )
-            let updated = try ApplicationRecord.load(record.id, on: call.connection)
-            try call.audit("application.submit", target: ("application", record.id))
-            return try Self.answer(updated, call)
+            return try Self.answer(record, call)
         }
 
         api.business(
@@ -204,40 +171,12 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.approve"
         ) { call, input in
-            let (record, transition) = try Self.loadForDecision(input, call, on: .approved)
-            let outcome = try Self.recheck(record, call)
-            guard !outcome.issues.hasErrors else {
-                throw BusinessError.invalid(outcome.issues)
-            }
-            let checker = try call.operatorID
-            let subject = try ApplicationApproval.apply(outcome, record, on: call.connection)
-            try Self.persist(
-                transition,
-                of: record,
-                [
-                    checker, nil, try PostgresJSON(encoding: StoredChecks(outcome)), subject.personID,
-                    subject.employerID,
-                ],
-                call
+            let record = try ApplicationWorkflow.approve(
+                input.integer(required: "id"),
+                expecting: Self.expectedVersion(input),
+                call.context
             )
-            let number = try VoucherIssuance.issue(record, subject, outcome, checkerID: checker, on: call.connection)
-            try VoucherIssuance.notify(
-                record,
-                personID: subject.personID,
-                phone: subject.phone,
-                decision: transition.to,
-                voucher: number,
-                reasons: nil,
-                on: call.connection
-            )
-            try call.audit(
-                "application.approve",
-                target: ("application", record.id),
-                office: record.officeID,
-                before: record.payload,
-                after: try PostgresJSON(encoding: ["voucherNumber": number, "status": transition.to.rawValue])
-            )
-            return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
+            return try Self.answer(record, call)
         }
 
         for (verb, event, id, summary, description) in [
@@ -263,39 +202,14 @@ public enum ApplicationRoutes {
                 service: service,
                 action: "application.\(verb)"
             ) { call, input in
-                let reasons = try input.body(Reasons.self).reasons.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !reasons.isEmpty else {
-                    throw BusinessError.invalid([ValidationIssue(field: "reasons", code: .required)])
-                }
-                let (record, transition) = try Self.loadForDecision(input, call, on: event)
-                try Self.persist(
-                    transition,
-                    of: record,
-                    event == .rejected ? [try call.operatorID, reasons, nil, nil, nil] : [reasons],
-                    call
+                let record = try ApplicationWorkflow.decide(
+                    input.integer(required: "id"),
+                    event,
+                    reasons: try input.body(Reasons.self).reasons,
+                    expecting: Self.expectedVersion(input),
+                    call.context
                 )
-                let phone = try record.personID.flatMap {
-                    try call.connection.query(ApplicationApproval.personSummary, [$0]).first?.decode(
-                        "phone",
-                        as: String?.self
-                    )
-                }
-                try VoucherIssuance.notify(
-                    record,
-                    personID: record.personID,
-                    phone: phone,
-                    decision: transition.to,
-                    voucher: nil,
-                    reasons: reasons,
-                    on: call.connection
-                )
-                try call.audit(
-                    "application.\(verb)",
-                    target: ("application", record.id),
-                    office: record.officeID,
-                    after: try PostgresJSON(encoding: ["reasons": reasons])
-                )
-                return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
+                return try Self.answer(record, call)
             }
         }
 
@@ -310,10 +224,12 @@ public enum ApplicationRoutes {
             service: service,
             action: "application.cancel"
         ) { call, input in
-            let (record, transition) = try Self.loadForMaker(input, call, on: .cancelled, requireIfMatch: false)
-            try Self.persist(transition, of: record, [], call)
-            try call.audit("application.cancel", target: ("application", record.id))
-            return try Self.answer(try ApplicationRecord.load(record.id, on: call.connection), call)
+            let record = try ApplicationWorkflow.cancel(
+                input.integer(required: "id"),
+                expecting: Self.expectedVersion(input),
+                call.context
+            )
+            return try Self.answer(record, call)
         }
 
         api.business(ApplicationQueue.operation, service: service, action: "application.list") { call, input in
@@ -346,105 +262,23 @@ public enum ApplicationRoutes {
         )
     }
 
-    // MARK: Steps
+    // MARK: Answers
 
-    static func today() -> CalendarDate {
-        CalendarDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
-    }
-
-    /// Runs both check stages again on the stored payload, as of now.
-    static func recheck(_ record: ApplicationRecord, _ call: BusinessCall) throws -> CheckOutcome {
-        let payload = try TypedPayload.decode(record.type, stored: record.payload)
-        return try Self.check(payload, office: record.officeID, call)
-    }
-
-    /// Both check stages on `payload` for an application of office `id`, as of today.
-    static func check(_ payload: TypedPayload, office id: Int64, _ call: BusinessCall) throws -> CheckOutcome {
-        let office = try OfficeInfo.load(id, on: call.connection)
-        return try ApplicationChecks.run(payload, office: office, today: Self.today(), on: call.connection)
-    }
-
-    /// The application, locked, after its `If-Match` (412 when stale; 428 when required and
-    /// absent).
-    static func loadForChange(
-        _ input: RequestInput,
-        _ call: BusinessCall,
-        requireIfMatch: Bool
-    ) throws
-        -> ApplicationRecord
-    {
-        let record = try ApplicationRecord.load(input.integer(required: "id"), forUpdate: true, on: call.connection)
-        guard let condition = input.string("If-Match") else {
-            if requireIfMatch {
-                throw BusinessError(
-                    428,
-                    zh: "修改须带 If-Match（取自 ETag），以免覆盖他人的修改",
-                    en: "send If-Match with the ETag you read, so that no change is lost"
-                )
-            }
-            return record
-        }
+    /// The version the request's `If-Match` expects: any (`*`), or those of its entity tags,
+    /// weak or strong, that name one (`"3"`, `W/"3"`); nil without the field.
+    static func expectedVersion(_ input: RequestInput) -> ExpectedVersion? {
+        guard let condition = input.string("If-Match") else { return nil }
         let tags = condition.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard tags.contains("*") || tags.contains(record.etag) || tags.contains("W/" + record.etag) else {
-            throw BusinessError(
-                412,
-                zh: "该申请已被修改（当前版本 \(record.version)），请刷新后重试",
-                en: "the application changed since you read it (now version \(record.version)); reload it",
-                headers: [("ETag", record.etag)]
-            )
-        }
-        return record
-    }
-
-    /// The application for a reviewer's decision `event`, and the transition it makes: one
-    /// whose status takes it (a submitted one), and not the reviewer's own.
-    ///
-    /// - Throws: ``BusinessError`` 409 naming the status when it refuses `event`, 403 for the
-    ///   maker.
-    static func loadForDecision(
-        _ input: RequestInput,
-        _ call: BusinessCall,
-        on event: ApplicationEvent
-    ) throws -> (ApplicationRecord, ApplicationTransition) {
-        let record = try Self.loadForChange(input, call, requireIfMatch: false)
-        let transition = try Self.transition(record, on: event)
-        guard record.makerID != (try call.operatorID) else {
-            throw BusinessError.forbidden(
-                "不能复核自己经办的业务（经办与复核须为不同人员）",
-                "you cannot decide an application you made (maker-checker)"
-            )
-        }
-        return (record, transition)
-    }
-
-    /// The application for its maker's `event` (a change, a submission or a cancellation), and
-    /// the transition it makes: one whose status takes it (a draft or a returned one).
-    ///
-    /// - Throws: ``BusinessError`` 403 for anyone but the maker, 409 naming the status when it
-    ///   refuses `event`.
-    static func loadForMaker(
-        _ input: RequestInput,
-        _ call: BusinessCall,
-        on event: ApplicationEvent,
-        requireIfMatch: Bool
-    ) throws -> (ApplicationRecord, ApplicationTransition) {
-        let record = try Self.loadForChange(input, call, requireIfMatch: requireIfMatch)
-        try Self.requireMaker(record, call)
-        return (record, try Self.transition(record, on: event))
-    }
-
-    static func requireMaker(_ record: ApplicationRecord, _ call: BusinessCall) throws {
-        guard record.makerID == (try call.operatorID) else {
-            throw BusinessError.forbidden("仅经办人本人可以修改、提交或撤销该申请", "only the maker changes, submits or cancels it")
-        }
-    }
-
-    /// 409 for an application whose `status` does not allow what was asked, naming it.
-    static func wrongStatus(_ status: ApplicationStatus) -> BusinessError {
-        BusinessError(
-            409,
-            zh: "该申请当前状态为“\(ApplicationNames.status(status, .zh))”，不能进行此操作",
-            en: "the application is \(ApplicationNames.status(status, .en)); that is not possible now"
+        if tags.contains("*") { return .any }
+        return .oneOf(
+            tags.compactMap { tag in
+                let strong = tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)
+                let digits = strong.dropFirst().dropLast()
+                guard strong.first == "\"", strong.last == "\"", !digits.isEmpty,
+                    digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.first != "0"
+                else { return nil }
+                return Int(digits)
+            }
         )
     }
 
@@ -455,13 +289,4 @@ public enum ApplicationRoutes {
         }
         return HTTPResponse(status: status, headers: headers, body: try record.json(call.language))
     }
-
-    // MARK: Statements
-
-    static let insert = PreparedStatement(
-        """
-        INSERT INTO shebao.application (office_id, type, payload, check_results, person_id, employer_id, maker_id) \
-        VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7) RETURNING id
-        """
-    )
 }

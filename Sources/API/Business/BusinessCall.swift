@@ -1,3 +1,4 @@
+public import Business
 public import Domain
 import Foundation
 import HTTP1
@@ -14,31 +15,28 @@ public enum Access: Sendable {
     case personsAnd(Set<String>)
 }
 
-/// One business request inside its session's transaction: the connection (scoped to the
-/// principal's offices), the principal, the request and its language, and the audit trail.
+/// One business request inside its session's transaction: the business layer's context (the
+/// connection scoped to the principal's offices, the principal, the audit trail), the request
+/// and its language.
 public final class BusinessCall {
-    public let connection: PostgresConnection
-    public let principal: SessionPrincipal
+    public let context: BusinessContext
     public let request: HTTPRequest
     public let language: Language
-    /// Whether an audit event was written for this request.
-    public private(set) var isAudited = false
 
-    init(connection: PostgresConnection, principal: SessionPrincipal, request: HTTPRequest, language: Language) {
-        self.connection = connection
-        self.principal = principal
+    init(context: BusinessContext, request: HTTPRequest, language: Language) {
+        self.context = context
         self.request = request
         self.language = language
     }
 
+    public var connection: PostgresConnection { self.context.connection }
+    public var principal: SessionPrincipal { self.context.principal }
+    /// Whether an audit event was written for this request.
+    public var isAudited: Bool { self.context.isAudited }
+
     /// The operator's ID; business that operators do needs one.
     public var operatorID: Int64 {
-        get throws {
-            guard let id = self.principal.operatorID else {
-                throw BusinessError.forbidden("仅限经办人员办理", "for operators only")
-            }
-            return id
-        }
+        get throws { try self.context.operatorID }
     }
 
     /// Appends an audit event in this transaction: the action, its target, the office it
@@ -50,29 +48,8 @@ public final class BusinessCall {
         before: PostgresJSON? = nil,
         after: PostgresJSON? = nil
     ) throws {
-        if self.principal.kind == .person {
-            try self.connection.query(
-                Self.recordPersonEvent,
-                [action, target?.type, target.map { "\($0.id)" }, self.request.requestID, self.request.remoteAddress]
-            )
-            self.isAudited = true
-            return
-        }
-        try Authenticator.record(
-            on: self.connection,
-            self.principal,
-            self.request,
-            action: action,
-            outcome: "success",
-            target: target,
-            office: office,
-            before: before,
-            after: after
-        )
-        self.isAudited = true
+        try self.context.audit(action, target: target, office: office, before: before, after: after)
     }
-
-    static let recordPersonEvent = PreparedStatement("SELECT shebao.record_person_event($1, $2, $3, $4, $5::inet)")
 }
 
 /// Runs business routes: the session and its scope, the role check, the language, the
@@ -111,8 +88,12 @@ public struct BusinessService: Sendable {
             return try self.authenticator.withSession(request) { connection, principal in
                 try Self.check(access, principal)
                 let call = BusinessCall(
-                    connection: connection,
-                    principal: principal,
+                    context: BusinessContext(
+                        connection: connection,
+                        principal: principal,
+                        traceID: request.requestID,
+                        clientAddress: request.remoteAddress
+                    ),
                     request: request,
                     language: language
                 )
@@ -131,13 +112,15 @@ public struct BusinessService: Sendable {
             }
         } catch let error as BusinessError {
             return error.response(requestID: request.requestID, language: language)
+        } catch let failure as BusinessFailure {
+            return BusinessError(failure).response(requestID: request.requestID, language: language)
         } catch is Unauthenticated {
             return Localization.unauthenticated.response(requestID: request.requestID, language: language)
         } catch let error as HTTPError {
             return Localization.translated(error).response(requestID: request.requestID, language: language)
         } catch let error as PostgresError {
-            guard let mapped = Self.answer(error) else { throw error }
-            return mapped.response(requestID: request.requestID, language: language)
+            guard let failure = BusinessFailure(error) else { throw error }
+            return BusinessError(failure).response(requestID: request.requestID, language: language)
         } catch is PostgresEncodingError {
             return Localization.unstorable.response(requestID: request.requestID, language: language)
         }
@@ -179,38 +162,6 @@ public struct BusinessService: Sendable {
         guard issues.isEmpty else { throw ShapeFailure(issues).businessError }
         return key
     }
-
-    /// The database's refusals that are answers: a race lost to a uniqueness rule, a stale
-    /// row, a scope violation.
-    static func answer(_ error: PostgresError) -> BusinessError? {
-        switch error.sqlState?.rawValue {
-        case "23505":
-            return BusinessError(
-                409,
-                zh: "与已有记录冲突（\(error.constraint ?? "唯一性约束")），请刷新后重试",
-                en: "conflicts with an existing record (\(error.constraint ?? "unique rule")); refresh and retry"
-            )
-        case "23514", "23502", "22P02", "22023", "23503":
-            return BusinessError(
-                422,
-                zh: "数据不符合规则（\(error.constraint ?? "约束")）",
-                en: "the data breaks a rule (\(error.constraint ?? "constraint"))"
-            )
-        case "42501":
-            return BusinessError(404, zh: "未找到，或不在您的经办机构范围内", en: "not found in your offices")
-        case "55000":
-            return BusinessError(409, zh: "当前状态不允许此操作", en: error.message ?? "not in a state that allows this")
-        case "40001", "40P01":
-            return BusinessError(
-                503,
-                zh: "并发冲突，请稍后重试",
-                en: "a concurrent change won; retry",
-                headers: [("Retry-After", "1")]
-            )
-        default:
-            return nil
-        }
-    }
 }
 
 /// The kept answers of `Idempotency-Key`s.
@@ -218,30 +169,22 @@ enum Idempotency {
     /// Claims `key` for this request, or returns the answer kept for it. Under a concurrent
     /// retry, the insert waits for the first transaction and then finds its answer.
     static func begin(_ key: String, _ call: BusinessCall) throws -> HTTPResponse? {
-        let hash = PostgresBytes(Self.requestHash(call.request))
-        let claimed = try call.connection.query(
-            Self.claim,
-            [call.principal.officeID, call.principal.kind.rawValue, Self.principalID(call), key, hash]
-        )
-        if !claimed.isEmpty { return nil }
-        let row = try call.connection.query(Self.find, [call.principal.kind.rawValue, Self.principalID(call), key])
-            .single()
-        guard try row.decode("request_hash", as: PostgresBytes.self) == hash else {
+        let hash = Self.requestHash(call.request)
+        guard let kept = try IdempotencyKeys.claim(key, requestHash: hash, by: Self.owner(call), on: call.connection)
+        else { return nil }
+        guard kept.requestHash == hash else {
             throw BusinessError(
                 422,
                 zh: "该 Idempotency-Key 已用于另一个请求",
                 en: "this Idempotency-Key was used for a different request"
             )
         }
-        let status = try row.decode("response_status", as: Int?.self) ?? 409
-        let body = try row.decode("response_body", as: PostgresBytes?.self)?.bytes ?? []
-        let kept =
-            try row.decode("response_headers", as: PostgresJSON?.self)?.decode([[String]].self) ?? [
-                ["Content-Type", status >= 400 ? "application/problem+json" : "application/json"]
-            ]
+        let status = kept.status ?? 409
+        let pairs =
+            kept.headers ?? [["Content-Type", status >= 400 ? "application/problem+json" : "application/json"]]
         // The first answer again, as it was: a replay is the same answer, marked as one.
-        let headers = kept.compactMap { pair in pair.count == 2 ? (name: pair[0], value: pair[1]) : nil }
-        return HTTPResponse(status: status, headers: headers + [("Idempotent-Replayed", "true")], body: body)
+        let headers = pairs.compactMap { pair in pair.count == 2 ? (name: pair[0], value: pair[1]) : nil }
+        return HTTPResponse(status: status, headers: headers + [("Idempotent-Replayed", "true")], body: kept.body)
     }
 
     /// What a retry of a request whose answer is not kept gets.
@@ -254,18 +197,18 @@ enum Idempotency {
     }
 
     static func finish(_ key: String, _ call: BusinessCall, _ response: HTTPResponse) throws {
-        let headers = try PostgresJSON(encoding: response.headers.map { [$0.name, $0.value] })
-        try call.connection.query(
-            Self.keep,
-            [
-                call.principal.kind.rawValue, Self.principalID(call), key, response.status,
-                PostgresBytes(response.body), headers,
-            ]
+        try IdempotencyKeys.keep(
+            key,
+            status: response.status,
+            headers: response.headers.map { [$0.name, $0.value] },
+            body: response.body,
+            by: Self.owner(call),
+            on: call.connection
         )
     }
 
-    private static func principalID(_ call: BusinessCall) -> Int64 {
-        call.principal.operatorID ?? call.principal.personID ?? 0
+    private static func owner(_ call: BusinessCall) -> IdempotencyKeys.Owner {
+        IdempotencyKeys.Owner(officeID: call.principal.officeID, principal: call.principal.principal)
     }
 
     /// The hash of what the request asks: method, path and body, a JSON body in canonical form
@@ -284,23 +227,4 @@ enum Idempotency {
         }
         return SHA256.hash(bytes)
     }
-
-    static let claim = PreparedStatement(
-        """
-        INSERT INTO shebao.idempotency_key (office_id, principal_kind, principal_id, key, request_hash) \
-        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal_kind, principal_id, key) DO NOTHING RETURNING id
-        """
-    )
-    static let find = PreparedStatement(
-        """
-        SELECT request_hash, response_status, response_body, response_headers FROM shebao.idempotency_key \
-        WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
-        """
-    )
-    static let keep = PreparedStatement(
-        """
-        UPDATE shebao.idempotency_key SET response_status = $4, response_body = $5, response_headers = $6::jsonb \
-        WHERE principal_kind = $1 AND principal_id = $2 AND key = $3
-        """
-    )
 }

@@ -1,3 +1,4 @@
+public import Business
 public import Domain
 import HTTP1
 public import HTTPServer
@@ -24,6 +25,31 @@ public struct BusinessError: Error, Sendable {
         self.en = en
         self.issues = issues
         self.headers = headers
+    }
+
+    /// The business layer's `failure`, as its status: 422 for data that did not pass the checks
+    /// or breaks a rule, 404, 403, 409 for a state that does not allow it, 412 with the current
+    /// `ETag` for a stale version, 428 for a change that names none, 415 for content of a kind
+    /// not taken, 503 with `Retry-After` for a lost race, 500 for a record that cannot be read.
+    public init(_ failure: BusinessFailure) {
+        var headers: [(name: String, value: String)] = []
+        let status: Int
+        switch failure.kind {
+        case .invalid, .unprocessable: status = 422
+        case .notFound: status = 404
+        case .forbidden: status = 403
+        case .conflict: status = 409
+        case .stale(let version):
+            status = 412
+            headers.append(("ETag", "\"\(version)\""))
+        case .versionRequired: status = 428
+        case .unsupportedContent: status = 415
+        case .busy(let seconds):
+            status = 503
+            headers.append(("Retry-After", "\(seconds)"))
+        case .corrupt: status = 500
+        }
+        self.init(status, zh: failure.zh, en: failure.en, issues: failure.issues, headers: headers)
     }
 
     /// 422 for `issues`, of which at least one is an error.

@@ -1,34 +1,31 @@
+import Business
 import HTTPServer
 import Postgres
 
-/// A list answered a page at a time: `{"items": […], "next": link or null}`, the rows fetched
-/// with one more than `limit` to tell whether a next page exists, the `next` link being the
-/// request's own with `cursor` set to the last item's `id`.
+/// A list answered a page at a time: `{"items": […], "next": link or null}`, the `next` link
+/// being the request's own with `cursor` set to the page's last item's `id`.
 enum KeysetPage {
-    static func answer(
+    static func answer<Item>(
         _ request: HTTPRequest,
-        _ rows: PostgresRows,
-        limit: Int,
+        _ page: Page<Item>,
         path: String,
-        _ item: (PostgresRow, inout JSONWriter) throws -> Void
+        id: (Item) -> Int64,
+        _ item: (Item, inout JSONWriter) throws -> Void
     ) throws -> HTTPResponse {
         var writer = JSONWriter(capacity: 4096)
         writer.beginObject()
         writer.key("items")
         writer.beginArray()
-        var last: Int64?
-        for row in rows.prefix(limit) {
-            let id = try row.decode("id", as: Int64.self)
-            last = id
+        for element in page.items {
             writer.beginObject()
             writer.key("id")
-            writer.number(id)
-            try item(row, &writer)
+            writer.number(id(element))
+            try item(element, &writer)
             writer.endObject()
         }
         writer.endArray()
         writer.key("next")
-        if rows.count > limit, let last {
+        if let last = page.nextCursor {
             var items = request.queryItems.filter { $0.name != "cursor" }
             items.append(("cursor", "\(last)"))
             writer.string(path + "?" + items.map { "\($0.name)=\(Query.escape($0.value))" }.joined(separator: "&"))
@@ -37,6 +34,11 @@ enum KeysetPage {
         }
         writer.endObject()
         return .json(writer.bytes)
+    }
+
+    /// The page a list's `limit` and `cursor` ask for.
+    static func request(_ input: RequestInput) -> PageRequest {
+        PageRequest(limit: Int(input.integer(required: "limit")), cursor: input.integer("cursor"))
     }
 }
 

@@ -1,9 +1,8 @@
+import Business
 import Domain
 import Foundation
 import HTTP1
 import HTTPServer
-import Postgres
-import Security
 
 /// The registry: persons and employers found by ID, name or credit code (lists mask ID and phone
 /// numbers), a record opened in full (audited), a person's enrolments per scheme and application
@@ -11,9 +10,7 @@ import Security
 public enum RegistryRoutes {
     /// The largest scan taken: 5 MiB.
     public static let maxDocumentBytes = 5 * 1024 * 1024
-    static let documentTypes = [
-        "id_card_front", "id_card_back", "household_register", "birth_certificate", "bank_card", "other",
-    ]
+    static let documentTypes = Registry.documentTypes
 
     public static func register(on api: inout APIRouter, service: BusinessService) {
         let readers = ApplicationRoutes.readers
@@ -48,8 +45,8 @@ public enum RegistryRoutes {
             service: service,
             action: "person.read"
         ) { call, input in
-            let (id, row) = try Self.readAudited(Self.person, input, call, ("该参保人员", "person"))
-            return .json(try Self.personRecord(row, id, call))
+            let person = try Registry.person(input.integer(required: "id"), call.context)
+            return .json(Self.personJSON(person, call.language))
         }
 
         api.business(
@@ -82,24 +79,24 @@ public enum RegistryRoutes {
             service: service,
             action: "employer.read"
         ) { call, input in
-            let (id, row) = try Self.readAudited(Self.employer, input, call, ("该参保单位", "employer"))
+            let employer = try Registry.employer(input.integer(required: "id"), call.context)
             var writer = JSONWriter(capacity: 512)
             writer.beginObject()
             writer.key("id")
-            writer.number(id)
-            try writer.columns(
-                row,
-                [
-                    "creditCode": "credit_code", "name": "name", "industryCode": "industry_code",
-                    "address": "address", "contactPhone": "contact_phone", "status": "status",
-                ]
-            )
+            writer.number(employer.id)
+            for (key, value) in [
+                ("creditCode", employer.creditCode), ("name", employer.name), ("industryCode", employer.industryCode),
+                ("address", employer.address), ("contactPhone", employer.contactPhone), ("status", employer.status),
+            ] {
+                writer.key(key)
+                writer.optional(value)
+            }
             writer.key("riskClass")
-            writer.number(try row.decode("risk_class", as: Int.self))
+            writer.number(employer.riskClass)
             writer.key("officeId")
-            writer.number(try row.decode("office_id", as: Int64.self))
+            writer.number(employer.officeID)
             writer.key("staffCount")
-            writer.number(try row.decode("staff", as: Int64.self))
+            writer.number(employer.staffCount)
             writer.endObject()
             return .json(writer.bytes)
         }
@@ -160,15 +157,15 @@ public enum RegistryRoutes {
             service: service,
             action: "document.read"
         ) { call, input in
-            let (_, row) = try Self.readAudited(Self.document, input, call, ("该文件", "document"))
+            let document = try Registry.document(input.integer(required: "id"), call.context)
             return HTTPResponse(
                 status: 200,
                 headers: [
-                    ("Content-Type", try row.decode("content_type", as: String.self)),
+                    ("Content-Type", document.contentType),
                     ("Cache-Control", "private, no-store"), ("X-Content-Type-Options", "nosniff"),
                     ("Content-Disposition", "inline"),
                 ],
-                body: try row.decode("content", as: PostgresBytes.self).bytes
+                body: document.content
             )
         }
     }
@@ -203,96 +200,96 @@ public enum RegistryRoutes {
     // MARK: Persons
 
     static func searchPersons(_ input: RequestInput, _ call: BusinessCall) throws -> HTTPResponse {
-        try Self.search(input, call, Self.personSearch, identifier: "citizenId", path: "/api/v1/persons") {
-            row,
-            writer in
+        let search = RegistrySearch(identifier: input.string("citizenId"), name: input.string("name"))
+        let page = try Registry.searchPersons(search, KeysetPage.request(input), call.context)
+        return try KeysetPage.answer(call.request, page, path: "/api/v1/persons", id: \.id) { person, writer in
             writer.key("name")
-            writer.string(try row.decode("name", as: String.self))
+            writer.string(person.name)
             writer.key("citizenIdMasked")
-            writer.string(Masking.citizenID(try row.decode("citizen_id", as: String.self)))
+            writer.string(person.citizenIDMasked)
             writer.key("phoneMasked")
-            writer.optional(try row.decode("phone", as: String?.self).map(Masking.phone))
+            writer.optional(person.phoneMasked)
             writer.key("gender")
-            writer.string(try row.decode("gender", as: String.self))
+            writer.string(person.gender)
             writer.key("officeId")
-            writer.number(try row.decode("office_id", as: Int64.self))
+            writer.number(person.officeID)
         }
     }
 
-    static func personRecord(_ row: PostgresRow, _ id: Int64, _ call: BusinessCall) throws -> [UInt8] {
+    static func personJSON(_ person: PersonRecord, _ language: Language) -> [UInt8] {
         var writer = JSONWriter(capacity: 4096)
         writer.beginObject()
         writer.key("id")
-        writer.number(id)
-        try writer.columns(
-            row,
-            [
-                "citizenId": "citizen_id", "name": "name", "gender": "gender", "birthDate": "birth_date",
-                "phone": "phone", "address": "address", "householdType": "household_type",
-                "ssCardNumber": "ss_card_number", "bankCardNumber": "bank_card_number", "bankName": "bank_name",
-            ]
-        )
+        writer.number(person.id)
+        for (key, value) in [
+            ("citizenId", person.citizenID), ("name", person.name), ("gender", person.gender),
+            ("birthDate", person.birthDate), ("phone", person.phone), ("address", person.address),
+            ("householdType", person.householdType), ("ssCardNumber", person.ssCardNumber),
+            ("bankCardNumber", person.bankCardNumber), ("bankName", person.bankName),
+        ] {
+            writer.key(key)
+            writer.optional(value)
+        }
         writer.key("officeId")
-        writer.number(try row.decode("office_id", as: Int64.self))
+        writer.number(person.officeID)
         writer.key("enrolments")
         writer.beginArray()
-        for enrolment in try call.connection.query(Self.enrolments, [id]) {
-            let scheme = try enrolment.decode("scheme_code", as: String.self)
+        for enrolment in person.enrolments {
             writer.beginObject()
             writer.key("id")
-            writer.number(try enrolment.decode("id", as: Int64.self))
+            writer.number(enrolment.id)
             writer.key("schemeCode")
-            writer.string(scheme)
+            writer.string(enrolment.scheme)
             writer.key("schemeName")
-            writer.string(Scheme(rawValue: scheme).map { call.language == .en ? $0.nameEn : $0.nameZh } ?? scheme)
+            writer.string(
+                Scheme(rawValue: enrolment.scheme).map { language == .en ? $0.nameEn : $0.nameZh } ?? enrolment.scheme
+            )
             writer.key("status")
-            writer.string(try enrolment.decode("status", as: String.self))
+            writer.string(enrolment.status)
             writer.key("employerId")
-            writer.optional(try enrolment.decode("employer_id", as: Int64?.self))
+            writer.optional(enrolment.employerID)
             writer.key("startPeriod")
-            writer.number(try enrolment.decode("start_period", as: Int.self))
+            writer.number(enrolment.startPeriod)
             writer.key("endPeriod")
-            writer.optional(try enrolment.decode("end_period", as: Int64?.self))
+            writer.optional(enrolment.endPeriod)
             writer.endObject()
         }
         writer.endArray()
         writer.key("applications")
         writer.beginArray()
-        for application in try call.connection.query(Self.history, [id]) {
-            let status = try ApplicationRecord.status(application)
+        for application in person.applications {
             writer.beginObject()
             writer.key("id")
-            writer.number(try application.decode("id", as: Int64.self))
-            let type = ApplicationType(rawValue: try application.decode("type", as: String.self))
+            writer.number(application.id)
             writer.key("type")
-            writer.string(type?.rawValue ?? "")
+            writer.string(application.type?.rawValue ?? "")
             writer.key("typeName")
-            writer.string(type.map { ApplicationNames.name($0, call.language) } ?? "")
+            writer.string(application.type.map { ApplicationNames.name($0, language) } ?? "")
             writer.key("status")
-            writer.string(status.rawValue)
+            writer.string(application.status.rawValue)
             writer.key("statusName")
-            writer.string(ApplicationNames.status(status, call.language))
+            writer.string(ApplicationNames.status(application.status, language))
             writer.key("createdAt")
-            writer.string(try application.decode("created_at", as: Date.self).formatted(.iso8601))
+            writer.string(application.createdAt.formatted(.iso8601))
             writer.key("voucherNumber")
-            writer.optional(try application.decode("voucher_number", as: String?.self))
+            writer.optional(application.voucherNumber)
             writer.endObject()
         }
         writer.endArray()
         writer.key("documents")
         writer.beginArray()
-        for document in try call.connection.query(Self.documents, [id]) {
+        for document in person.documents {
             writer.beginObject()
             writer.key("id")
-            writer.number(try document.decode("id", as: Int64.self))
+            writer.number(document.id)
             writer.key("documentType")
-            writer.string(try document.decode("document_type", as: String.self))
+            writer.string(document.documentType)
             writer.key("contentType")
-            writer.string(try document.decode("content_type", as: String.self))
+            writer.string(document.contentType)
             writer.key("sizeBytes")
-            writer.number(try document.decode("size_bytes", as: Int.self))
+            writer.number(document.sizeBytes)
             writer.key("uploadedAt")
-            writer.string(try document.decode("uploaded_at", as: Date.self).formatted(.iso8601))
+            writer.string(document.uploadedAt.formatted(.iso8601))
             writer.endObject()
         }
         writer.endArray()
@@ -303,89 +300,35 @@ public enum RegistryRoutes {
     // MARK: Employers
 
     static func searchEmployers(_ input: RequestInput, _ call: BusinessCall) throws -> HTTPResponse {
-        try Self.search(input, call, Self.employerSearch, identifier: "creditCode", path: "/api/v1/employers") {
-            row,
-            writer in
-            try writer.columns(row, ["creditCode": "credit_code", "name": "name", "status": "status"])
+        let search = RegistrySearch(identifier: input.string("creditCode"), name: input.string("name"))
+        let page = try Registry.searchEmployers(search, KeysetPage.request(input), call.context)
+        return try KeysetPage.answer(call.request, page, path: "/api/v1/employers", id: \.id) { employer, writer in
+            for (key, value) in [
+                ("creditCode", employer.creditCode), ("name", employer.name), ("status", employer.status),
+            ] {
+                writer.key(key)
+                writer.optional(value)
+            }
             writer.key("contactPhoneMasked")
-            writer.optional(
-                try row.decode("contact_phone", as: String?.self).map { Mobile.isValid($0) ? Masking.phone($0) : $0 }
-            )
+            writer.optional(employer.contactPhoneMasked)
             writer.key("officeId")
-            writer.number(try row.decode("office_id", as: Int64.self))
+            writer.number(employer.officeID)
         }
-    }
-
-    /// A registry search by an identifier (exact, upper-cased) or a name (anywhere in it), or of
-    /// everyone in the caller's offices when neither is given, a keyset page at a time.
-    static func search(
-        _ input: RequestInput,
-        _ call: BusinessCall,
-        _ statement: PreparedStatement,
-        identifier: String,
-        path: String,
-        _ item: (PostgresRow, inout JSONWriter) throws -> Void
-    ) throws -> HTTPResponse {
-        let limit = input.integer(required: "limit")
-        let key = input.string(identifier).map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
-        let name = input.string("name").map { $0.trimmingCharacters(in: .whitespaces) }
-        let rows = try call.connection.query(
-            statement,
-            [
-                key.flatMap { $0.isEmpty ? nil : $0 }, name.flatMap { $0.isEmpty ? nil : Self.likePattern($0) },
-                input.integer("cursor"), limit + 1,
-            ]
-        )
-        return try KeysetPage.answer(call.request, rows, limit: Int(limit), path: path, item)
     }
 
     // MARK: Documents
 
     static func upload(_ input: RequestInput, _ call: BusinessCall, toApplication: Bool) throws -> HTTPResponse {
         let owner = input.integer(required: "id")
-        let body = call.request.body
         guard let type = input.string("type") else {
             preconditionFailure("the document type is a required parameter")
         }
-        guard let contentType = FileSignature.contentType(of: body) else {
-            throw BusinessError(
-                415,
-                zh: "仅接受 JPEG、PNG 或 PDF 文件（按文件内容识别）",
-                en: "only JPEG, PNG or PDF files are taken (recognised by their bytes)"
-            )
-        }
-        var person: Int64?
-        var application: Int64?
-        var office: Int64
-        if toApplication {
-            let record = try ApplicationRecord.load(owner, forUpdate: true, on: call.connection)
-            guard record.status.isEditableByMaker else {
-                throw ApplicationRoutes.wrongStatus(record.status)
-            }
-            application = owner
-            person = record.personID
-            office = record.officeID
-        } else {
-            guard let row = try call.connection.query(Self.personOffice, [owner]).first else {
-                throw BusinessError.notFound("该参保人员", "person")
-            }
-            person = owner
-            office = try row.decode(0, as: Int64.self)
-        }
-        let id = try call.connection.query(
-            Self.insertDocument,
-            [
-                office, person, application, type, contentType, body.count,
-                PostgresBytes(SHA256.hash(body)), PostgresBytes(body), try call.operatorID,
-            ]
-        ).single().decode(0, as: Int64.self)
-        try call.audit(
-            "document.upload",
-            target: ("document", id),
-            office: office,
-            after: try PostgresJSON(encoding: [
-                "documentType": type, "contentType": contentType, "sizeBytes": "\(body.count)",
-            ])
+        let body = call.request.body
+        let (id, contentType) = try Registry.upload(
+            body,
+            type: type,
+            to: toApplication ? .application(owner) : .person(owner),
+            call.context
         )
         var writer = JSONWriter(capacity: 128)
         writer.beginObject()
@@ -402,88 +345,4 @@ public enum RegistryRoutes {
             body: writer.bytes
         )
     }
-
-    // MARK: Helpers
-
-    /// The record of the route's `id` by `statement` (which reads its `office_id`), its reading
-    /// audited as `<kind>.read`; 404 naming the kind when it is not in the caller's offices.
-    static func readAudited(
-        _ statement: PreparedStatement,
-        _ input: RequestInput,
-        _ call: BusinessCall,
-        _ kind: (zh: String, en: String)
-    ) throws -> (Int64, PostgresRow) {
-        let id = input.integer(required: "id")
-        guard let row = try call.connection.query(statement, [id]).first else {
-            throw BusinessError.notFound(kind.zh, kind.en)
-        }
-        try call.audit("\(kind.en).read", target: (kind.en, id), office: try row.decode("office_id", as: Int64.self))
-        return (id, row)
-    }
-
-    /// A LIKE pattern that finds `text` anywhere, its wildcards taken literally.
-    static func likePattern(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "%" + escaped + "%"
-    }
-
-    static let personSearch = PreparedStatement(
-        """
-        SELECT id, name, citizen_id, phone, gender, office_id FROM shebao.person \
-        WHERE ($1::text IS NULL OR citizen_id = $1) AND ($2::text IS NULL OR name LIKE $2) \
-        AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4
-        """
-    )
-    static let person = PreparedStatement(
-        """
-        SELECT office_id, citizen_id, name, gender, birth_date::text, phone, address, household_type, ss_card_number, \
-        bank_card_number, bank_name FROM shebao.person WHERE id = $1
-        """
-    )
-    static let personOffice = PreparedStatement("SELECT office_id FROM shebao.person WHERE id = $1")
-    static let enrolments = PreparedStatement(
-        """
-        SELECT id, scheme_code, status, employer_id, start_period, end_period FROM shebao.enrolment \
-        WHERE person_id = $1 ORDER BY scheme_code, start_period DESC, id DESC
-        """
-    )
-    static let history = PreparedStatement(
-        """
-        SELECT a.id, a.type, a.status, a.created_at, v.number AS voucher_number FROM shebao.application a \
-        LEFT JOIN shebao.voucher v ON v.application_id = a.id WHERE a.person_id = $1 ORDER BY a.id DESC LIMIT 100
-        """
-    )
-    static let documents = PreparedStatement(
-        """
-        SELECT id, document_type, content_type, size_bytes, uploaded_at FROM shebao.person_document \
-        WHERE person_id = $1 ORDER BY id
-        """
-    )
-    static let document = PreparedStatement(
-        "SELECT office_id, content_type, content FROM shebao.person_document WHERE id = $1"
-    )
-    static let insertDocument = PreparedStatement(
-        """
-        INSERT INTO shebao.person_document (office_id, person_id, application_id, document_type, content_type, \
-        size_bytes, sha256, content, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
-        """
-    )
-    static let employerSearch = PreparedStatement(
-        """
-        SELECT id, credit_code, name, status, contact_phone, office_id FROM shebao.employer \
-        WHERE ($1::text IS NULL OR credit_code = $1) AND ($2::text IS NULL OR name LIKE $2) \
-        AND ($3::bigint IS NULL OR id < $3) ORDER BY id DESC LIMIT $4
-        """
-    )
-    static let employer = PreparedStatement(
-        """
-        SELECT e.office_id, e.credit_code, e.name, e.industry_code, e.risk_class, e.address, e.contact_phone, e.status, \
-        (SELECT count(DISTINCT n.person_id) FROM shebao.enrolment n WHERE n.employer_id = e.id AND n.status = 'active') \
-        AS staff FROM shebao.employer e WHERE e.id = $1
-        """
-    )
 }

@@ -1,3 +1,4 @@
+import Business
 import Domain
 import Foundation
 import HTTP1
@@ -42,12 +43,8 @@ public enum VoucherRoutes {
             action: "voucher.read"
         ) { call, input in
             let number = input.string("number") ?? ""
-            guard let row = try call.connection.query(Self.find, [number]).first else {
-                throw BusinessError.notFound("该凭证", "voucher")
-            }
-            let content = try row.decode("content", as: PostgresJSON.self).decode(VoucherContent.self)
-            let code = try row.decode("verification_code", as: String.self)
-            try call.audit("voucher.read", target: ("voucher", try row.decode("id", as: Int64.self)))
+            let voucher = try Vouchers.read(number, call.context)
+            let (content, code) = (voucher.content, voucher.verificationCode)
             if Self.wantsHTML(call.request) {
                 let page = VoucherPage.html(content, verificationCode: code, verifyPath: "\(base)/verify/\(number)")
                 return HTTPResponse(
@@ -108,18 +105,8 @@ public enum VoucherRoutes {
                     body: Array(VoucherPage.verificationForm(number: number).utf8)
                 )
             }
-            let content = try service.authenticator.database.withTransaction { connection -> VoucherContent? in
-                guard let row = try connection.query(Self.findPublic, [number]).first,
-                    let key = try connection.query(VoucherIssuance.signingKey).first?.decode(0, as: PostgresBytes.self)
-                else { return nil }
-                let content = try row.decode("content", as: PostgresJSON.self).decode(VoucherContent.self)
-                let stored = try row.decode("verification_code", as: String.self)
-                // The stored code must still be the content's (an edited row fails), and the
-                // given one must be it.
-                guard VoucherCode.verify(stored, number: number, content: content, key: key.bytes),
-                    VoucherCode.verify(given, number: number, content: content, key: key.bytes)
-                else { return nil }
-                return content
+            let content = try service.authenticator.database.withTransaction { connection in
+                try Vouchers.verify(number, code: given, on: connection)
             }
             let status = content == nil ? 404 : 200
             if Self.wantsHTML(request) {
@@ -152,11 +139,4 @@ public enum VoucherRoutes {
         guard let accept = request.headers["Accept"] else { return false }
         return accept.contains("text/html")
     }
-
-    static let find = PreparedStatement(
-        "SELECT id, content, verification_code FROM shebao.voucher WHERE number = $1"
-    )
-    static let findPublic = PreparedStatement(
-        "SELECT content, verification_code FROM shebao.voucher_by_number($1)"
-    )
 }

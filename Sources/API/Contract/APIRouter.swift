@@ -1,3 +1,4 @@
+import Business
 import HTTP1
 public import HTTPServer
 import Logging
@@ -64,7 +65,7 @@ public struct APIRouter {
             maxBodyBytes: operation.maxBodyBytes
         ) { request in
             try Localization.run(request) { request in
-                if operation.needsSession, Authenticator.bearerToken(request) == nil {
+                if operation.needsSession, Caller.bearerToken(request) == nil {
                     throw Unauthenticated()
                 }
                 return try handler(request)

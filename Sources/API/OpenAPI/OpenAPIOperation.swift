@@ -66,7 +66,7 @@ extension OpenAPI {
             if self.needsSession { statuses.formUnion([401, 403]) }
             if self.parameters.contains(where: { $0.location == .path }) { statuses.insert(404) }
             if self.requestBody != nil { statuses.insert(413) }
-            // What the database refuses in a business change (``BusinessService/answer(_:)``): a
+            // What the database refuses in a business change (``BusinessFailure/init(_:)``): a
             // row out of scope, a lost race on a unique rule, a broken constraint.
             if case .business = self.access, self.method != .get { statuses.formUnion([404, 409, 422]) }
             return statuses.subtracting(self.responses.keys)

@@ -1,3 +1,4 @@
+import Business
 import Domain
 import Security
 

@@ -1,12 +1,12 @@
 import Domain
 import Foundation
-import Postgres
+public import Postgres
 
 /// What approval does, in the transaction of the status change: the effects on the registry,
 /// the voucher, the notification to the person. All or nothing: any failure rolls back the lot.
-enum ApplicationApproval {
+public enum ApplicationApproval {
     /// Who and what the voucher and the notification name.
-    struct Subject {
+    public struct Subject {
         var personID: Int64?
         var personName: String?
         var citizenID: String?
@@ -17,7 +17,7 @@ enum ApplicationApproval {
     }
 
     /// Applies `outcome`'s effects for application `record`.
-    static func apply(
+    public static func apply(
         _ outcome: CheckOutcome,
         _ record: ApplicationRecord,
         on connection: PostgresConnection
@@ -124,8 +124,8 @@ enum ApplicationApproval {
         return subject
     }
 
-    private static var vanished: BusinessError {
-        BusinessError(409, zh: "相关记录已变化，请重新检查后再复核", en: "the records changed since the checks; check again")
+    private static var vanished: BusinessFailure {
+        BusinessFailure(.conflict, zh: "相关记录已变化，请重新检查后再复核", en: "the records changed since the checks; check again")
     }
 
     private static func insertPerson(

@@ -1,12 +1,13 @@
-import Domain
-import Foundation
-import Postgres
+public import Domain
+public import Foundation
+public import Postgres
+import Store
 
 /// Issues the voucher of an approved application: the next number of the office for the day,
 /// the receipt's content (domain rules §11.3), its verification code under the database's
 /// voucher key, and the notification to the person, all in the approval's transaction.
-enum VoucherIssuance {
-    static func issue(
+public enum VoucherIssuance {
+    public static func issue(
         _ record: ApplicationRecord,
         _ subject: ApplicationApproval.Subject,
         _ outcome: CheckOutcome,
@@ -51,7 +52,7 @@ enum VoucherIssuance {
 
     /// The notification of a decision to the person concerned: their in-app inbox, and an SMS
     /// when a mobile number is on record. The scheduler delivers both.
-    static func notify(
+    public static func notify(
         _ record: ApplicationRecord,
         personID: Int64?,
         phone: String?,
@@ -67,20 +68,32 @@ enum VoucherIssuance {
         ]
         payload["voucherNumber"] = voucher
         payload["reasons"] = reasons
-        let json = try PostgresJSON(encoding: payload)
-        try connection.query(
-            Self.queue,
-            [record.officeID, personID, "inbox", nil, "application.\(decision.rawValue)", json]
+        try Outbox.enqueue(
+            OutboxMessage(
+                officeID: record.officeID,
+                personID: personID,
+                channel: .inbox,
+                template: "application.\(decision.rawValue)",
+                payload: payload
+            ),
+            on: connection
         )
         if let phone {
-            try connection.query(
-                Self.queue,
-                [record.officeID, personID, "sms", phone, "application.\(decision.rawValue)", json]
+            try Outbox.enqueue(
+                OutboxMessage(
+                    officeID: record.officeID,
+                    personID: personID,
+                    channel: .sms,
+                    address: phone,
+                    template: "application.\(decision.rawValue)",
+                    payload: payload
+                ),
+                on: connection
             )
         }
     }
 
-    static func details(_ effects: Effects) -> [VoucherContent.Detail] {
+    public static func details(_ effects: Effects) -> [VoucherContent.Detail] {
         var details: [VoucherContent.Detail] = []
         for line in effects.contributions {
             let scheme = Scheme(rawValue: line.schemeCode)
@@ -142,9 +155,9 @@ enum VoucherIssuance {
         return (try row.decode(0, as: String.self), try row.decode(1, as: String.self))
     }
 
-    static let chinaTimeZone = TimeZone(secondsFromGMT: 8 * 3600)!
+    public static let chinaTimeZone = TimeZone(secondsFromGMT: 8 * 3600)!
 
-    static func chinaTime(_ date: Date) -> String {
+    public static func chinaTime(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: Self.chinaTimeZone))
     }
 
@@ -155,12 +168,6 @@ enum VoucherIssuance {
     static let insert = PreparedStatement(
         """
         INSERT INTO shebao.voucher (office_id, application_id, person_id, number, verification_code, content) \
-        VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-        """
-    )
-    static let queue = PreparedStatement(
-        """
-        INSERT INTO shebao.notification_outbox (office_id, person_id, channel, address, template, payload) \
         VALUES ($1, $2, $3, $4, $5, $6::jsonb)
         """
     )

@@ -24,7 +24,7 @@ extension ApplicationChecks {
                 let outcome = try Self.run(
                     payload,
                     office: try OfficeInfo.load(record.officeID, on: tx),
-                    today: ApplicationRoutes.today(),
+                    today: CalendarDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)),
                     on: tx
                 )
                 try tx.query(Self.store, [record.id, try PostgresJSON(encoding: StoredChecks(outcome))])

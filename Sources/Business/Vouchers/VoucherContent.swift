@@ -1,7 +1,5 @@
-public import HTTPServer
-
 /// What a voucher (办理凭证) says: the handled business, whom it concerns, who handled it and
-/// when. It is stored as the voucher's `content` (jsonb), rendered by ``VoucherPage`` and
+/// when. It is stored as the voucher's `content` (jsonb), rendered by the API (JSON and a printable page) and
 /// authenticated by ``VoucherCode`` through ``canonicalBytes()``.
 ///
 /// Personal identifiers arrive masked (`personCitizenIdMasked`, `employerCreditCodeMasked`):
@@ -96,63 +94,6 @@ public struct VoucherContent: Sendable, Hashable, Codable {
         self.timeLimitWorkingDays = timeLimitWorkingDays
     }
 
-    /// The content as the API shows it: a JSON object with the field names as keys, in
-    /// declaration order, absent values as `null`. `JSONDecoder` reads it back into an equal value.
-    /// - Parameter writer: the writer to append the object to, where a value may go.
-    public func json(into writer: inout JSONWriter) {
-        writer.beginObject()
-        writer.key("number")
-        writer.string(self.number)
-        writer.key("businessType")
-        writer.string(self.businessType)
-        writer.key("businessNameZh")
-        writer.string(self.businessNameZh)
-        writer.key("businessNameEn")
-        writer.string(self.businessNameEn)
-        writer.key("applicationId")
-        writer.number(self.applicationId)
-        writer.key("personName")
-        Self.write(self.personName, into: &writer)
-        writer.key("personCitizenIdMasked")
-        Self.write(self.personCitizenIdMasked, into: &writer)
-        writer.key("employerName")
-        Self.write(self.employerName, into: &writer)
-        writer.key("employerCreditCodeMasked")
-        Self.write(self.employerCreditCodeMasked, into: &writer)
-        for (key, value) in [
-            ("officeCode", self.officeCode), ("officeName", self.officeName), ("makerName", self.makerName),
-            ("makerUsername", self.makerUsername), ("reviewerName", self.reviewerName),
-            ("reviewerUsername", self.reviewerUsername), ("submittedAt", self.submittedAt),
-            ("issuedAt", self.issuedAt), ("result", self.result),
-        ] {
-            writer.key(key)
-            writer.string(value)
-        }
-        writer.key("details")
-        writer.beginArray()
-        for detail in self.details {
-            writer.beginObject()
-            writer.key("labelZh")
-            writer.string(detail.labelZh)
-            writer.key("labelEn")
-            writer.string(detail.labelEn)
-            writer.key("value")
-            writer.string(detail.value)
-            writer.endObject()
-        }
-        writer.endArray()
-        writer.key("timeLimitWorkingDays")
-        if let days = self.timeLimitWorkingDays { writer.number(days) } else { writer.null() }
-        writer.endObject()
-    }
-
-    /// ``json(into:)`` on its own: the bytes of the JSON object.
-    public var jsonBytes: [UInt8] {
-        var writer = JSONWriter(capacity: 1024)
-        self.json(into: &writer)
-        return writer.bytes
-    }
-
     /// The content as one deterministic string of bytes, the input of the voucher's MAC: a JSON
     /// object with its keys sorted by their UTF-8 bytes at every level, no whitespace, integers in
     /// decimal, strings escaped as RFC 8785 §3.2.2.2 does (only `"`, `\` and the controls; the
@@ -167,10 +108,6 @@ public struct VoucherContent: Sendable, Hashable, Codable {
         bytes.reserveCapacity(1024)
         self.canonicalValue.write(into: &bytes)
         return bytes
-    }
-
-    private static func write(_ value: String?, into writer: inout JSONWriter) {
-        if let value { writer.string(value) } else { writer.null() }
     }
 
     private var canonicalValue: CanonicalJSON {

@@ -1,9 +1,8 @@
 public import Foundation
-public import HTTPServer
 import Locks
 public import Postgres
 public import Security
-public import Store
+import Store
 
 /// The log-in rules. Every figure is configurable; the defaults follow MLPS 2.0 level 3
 /// practice (domain-rules §12).
@@ -38,23 +37,6 @@ public struct AuthenticationSettings: Sendable {
     )
 
     public init() {}
-}
-
-/// Who a request's bearer token belongs to, as the database found it.
-public struct SessionPrincipal: Sendable, Equatable {
-    public var sessionID: Int64
-    public var kind: Principal.Kind
-    public var operatorID: Int64?
-    public var personID: Int64?
-    public var officeID: Int64
-    public var username: String?
-    public var displayName: String?
-    public var roles: [String]
-    public var mustChangePassword: Bool
-    public var passwordChangedAt: Date?
-    public var expiresAt: Date
-    /// Whether the operator has enrolled a second factor (never for a person).
-    public var hasSecondFactor: Bool
 }
 
 /// Log-in, sessions and the authentication of requests, all in PostgreSQL (workers keep no
@@ -268,18 +250,18 @@ public final class Authenticator: Sendable {
         }
     }
 
-    /// Runs `body` in a transaction scoped to the session of `request`'s bearer token: one
+    /// Runs `body` in a transaction scoped to the session of `caller`'s token: one
     /// statement finds the session and enters its scope. Answers 401 when there is none, and
     /// 403 while the operator has a step pending: a password to change first (one-time or
     /// expired), or a second factor to enrol that their roles need. Only the routes that lead
     /// through those steps pass `allowPendingSteps` (me, log-out, the password change, the
     /// second factor's enrolment); every other route gets the strict default.
     public func withSession<R>(
-        _ request: HTTPRequest,
+        _ caller: Caller,
         allowPendingSteps: Bool = false,
         _ body: (PostgresConnection, SessionPrincipal) throws -> R
     ) throws -> R {
-        guard let token = Self.bearerToken(request) else {
+        guard let token = caller.token else {
             throw Unauthenticated()
         }
         return try self.database.withTransaction { connection in
@@ -298,17 +280,17 @@ public final class Authenticator: Sendable {
     /// password is changed before the second factor is enrolled.
     private func checkNoStepPending(_ principal: SessionPrincipal) throws {
         if self.mustChangePassword(principal) {
-            throw HTTPError(
-                403,
-                "change the password first (POST /api/v1/auth/password)",
-                zh: "请先修改密码（POST /api/v1/auth/password）"
+            throw BusinessFailure(
+                .forbidden,
+                zh: "请先修改密码（POST /api/v1/auth/password）",
+                en: "change the password first (POST /api/v1/auth/password)"
             )
         }
         if self.mustEnrolSecondFactor(principal) {
-            throw HTTPError(
-                403,
-                "your roles need a second factor: enrol one first (POST /api/v1/auth/totp, then …/totp/confirm)",
-                zh: "您的角色须使用第二认证因素，请先绑定（POST /api/v1/auth/totp，再 …/totp/confirm）"
+            throw BusinessFailure(
+                .forbidden,
+                zh: "您的角色须使用第二认证因素，请先绑定（POST /api/v1/auth/totp，再 …/totp/confirm）",
+                en: "your roles need a second factor: enrol one first (POST /api/v1/auth/totp, then …/totp/confirm)"
             )
         }
     }
@@ -323,21 +305,21 @@ public final class Authenticator: Sendable {
     /// Starts enrolling a second factor: a new secret, pending until a code from it is
     /// confirmed. Refused (409) when one is enrolled already: an administrator resets it.
     /// Returns the secret and the operator's user name (the account an authenticator shows).
-    public func beginSecondFactor(_ request: HTTPRequest) throws -> (totp: TOTP, account: String) {
+    public func beginSecondFactor(_ caller: Caller) throws -> (totp: TOTP, account: String) {
         let totp = try TOTP.generate()
-        let account = try self.withSession(request, allowPendingSteps: true) { connection, principal in
+        let account = try self.withSession(caller, allowPendingSteps: true) { connection, principal in
             guard let id = principal.operatorID else {
-                throw HTTPError(403, "only operators enrol a second factor", zh: "仅经办人员需要绑定第二认证因素")
+                throw BusinessFailure(.forbidden, zh: "仅经办人员需要绑定第二认证因素", en: "only operators enrol a second factor")
             }
             let started = try connection.query(Self.startEnrolment, [id, PostgresBytes(totp.secret)]).affectedRows
             guard started == 1 else {
-                throw HTTPError(
-                    409,
-                    "a second factor is enrolled already; an administrator can reset it",
-                    zh: "已绑定第二认证因素；如需重置请联系管理员"
+                throw BusinessFailure(
+                    .conflict,
+                    zh: "已绑定第二认证因素；如需重置请联系管理员",
+                    en: "a second factor is enrolled already; an administrator can reset it"
                 )
             }
-            try Self.audit(on: connection, principal, request, action: "auth.totp_begin")
+            try Self.audit(on: connection, principal, caller, action: "auth.totp_begin")
             return principal.username ?? "operator \(id)"
         }
         return (totp, account)
@@ -346,20 +328,20 @@ public final class Authenticator: Sendable {
     /// Confirms the pending secret with a code from it: it becomes the operator's second
     /// factor, and ten new recovery codes replace any earlier ones. Returns the codes (shown
     /// this once), or nil when the code is wrong.
-    public func confirmSecondFactor(_ request: HTTPRequest, code: String, now: Date = Date()) throws -> [String]? {
+    public func confirmSecondFactor(_ caller: Caller, code: String, now: Date = Date()) throws -> [String]? {
         let codes = try RecoveryCode.generate()
-        return try self.withSession(request, allowPendingSteps: true) { connection, principal in
+        return try self.withSession(caller, allowPendingSteps: true) { connection, principal in
             guard let id = principal.operatorID else {
-                throw HTTPError(403, "only operators enrol a second factor", zh: "仅经办人员需要绑定第二认证因素")
+                throw BusinessFailure(.forbidden, zh: "仅经办人员需要绑定第二认证因素", en: "only operators enrol a second factor")
             }
             guard
                 let pending = try connection.query(Self.pendingSecret, [id]).single()
                     .decode(0, as: PostgresBytes?.self)
             else {
-                throw HTTPError(
-                    409,
-                    "no enrolment in progress: POST /api/v1/auth/totp first",
-                    zh: "没有进行中的绑定：请先 POST /api/v1/auth/totp"
+                throw BusinessFailure(
+                    .conflict,
+                    zh: "没有进行中的绑定：请先 POST /api/v1/auth/totp",
+                    en: "no enrolment in progress: POST /api/v1/auth/totp first"
                 )
             }
             guard let step = TOTP(secret: pending.bytes).verify(code, at: Int64(now.timeIntervalSince1970)) else {
@@ -373,7 +355,7 @@ public final class Authenticator: Sendable {
                     [principal.officeID, id, RecoveryCode.hash(code).map(PostgresBytes.init)]
                 )
             }
-            try Self.audit(on: connection, principal, request, action: "auth.totp_enrol")
+            try Self.audit(on: connection, principal, caller, action: "auth.totp_enrol")
             return codes
         }
     }
@@ -398,7 +380,7 @@ public final class Authenticator: Sendable {
     /// An insured person sets or changes their password: the current one is needed once there
     /// is one (a person who logged in with an SMS code sets the first without).
     private func changePersonPassword(
-        _ request: HTTPRequest,
+        _ caller: Caller,
         stored: String?,
         current: String?,
         new: String
@@ -416,11 +398,11 @@ public final class Authenticator: Sendable {
             return .refused(violations, policy: policy)
         }
         let hash = try self.hash(new)
-        return try self.withSession(request, allowPendingSteps: true) { connection, _ in
+        return try self.withSession(caller, allowPendingSteps: true) { connection, _ in
             guard
                 try connection.query(Self.setPersonPassword, [hash.encoded, stored]).single().decode(0, as: Bool.self)
             else {
-                throw HTTPError(409, "the password changed meanwhile; try again", zh: "密码已被同时修改，请重试")
+                throw BusinessFailure(.conflict, zh: "密码已被同时修改，请重试", en: "the password changed meanwhile; try again")
             }
             return .changed
         }
@@ -453,12 +435,12 @@ public final class Authenticator: Sendable {
         case refused([PasswordPolicy.Violation], policy: PasswordPolicy)
     }
 
-    /// Changes the password of the operator whose session `request` carries: the current one
+    /// Changes the password of the operator whose session `caller` carries: the current one
     /// must be right, the new one must meet the policy and differ from the last ones. The
     /// operator's other sessions end. The hashing runs between two short transactions, never
     /// inside one, so no pooled connection waits on scrypt.
-    public func changePassword(_ request: HTTPRequest, current: String?, new: String) throws -> PasswordChangeOutcome {
-        let (principal, found, history) = try self.withSession(request, allowPendingSteps: true) {
+    public func changePassword(_ caller: Caller, current: String?, new: String) throws -> PasswordChangeOutcome {
+        let (principal, found, history) = try self.withSession(caller, allowPendingSteps: true) {
             connection,
             principal in
             guard let id = principal.operatorID else {
@@ -471,13 +453,13 @@ public final class Authenticator: Sendable {
             return (principal, stored, history)
         }
         guard principal.kind == .operator, let stored = found else {
-            return try self.changePersonPassword(request, stored: found, current: current, new: new)
+            return try self.changePersonPassword(caller, stored: found, current: current, new: new)
         }
         let current = current ?? ""
         guard let currentHash = PasswordHash(encoded: stored), try self.gate.run({ try currentHash.verify(current) })
         else {
-            try self.withSession(request, allowPendingSteps: true) { connection, principal in
-                try Self.audit(on: connection, principal, request, action: "auth.password_change", outcome: "failure")
+            try self.withSession(caller, allowPendingSteps: true) { connection, principal in
+                try Self.audit(on: connection, principal, caller, action: "auth.password_change", outcome: "failure")
             }
             return .wrongCurrentPassword
         }
@@ -495,14 +477,14 @@ public final class Authenticator: Sendable {
             return .refused(violations, policy: self.settings.passwordPolicy)
         }
         let hash = try self.hash(new)
-        return try self.withSession(request, allowPendingSteps: true) { connection, principal in
+        return try self.withSession(caller, allowPendingSteps: true) { connection, principal in
             guard let id = principal.operatorID else {
-                throw HTTPError(403, "only operators have passwords here", zh: "仅经办人员使用此处的密码")
+                throw BusinessFailure(.forbidden, zh: "仅经办人员使用此处的密码", en: "only operators have passwords here")
             }
             // Changed by another request meanwhile: this one was checked against the old.
             let changed = try connection.query(Self.updatePassword, [id, hash.encoded, stored]).affectedRows
             guard changed == 1 else {
-                throw HTTPError(409, "the password changed meanwhile; try again", zh: "密码已被同时修改，请重试")
+                throw BusinessFailure(.conflict, zh: "密码已被同时修改，请重试", en: "the password changed meanwhile; try again")
             }
             try connection.query(Self.rememberOldPassword, [principal.officeID, id, stored])
             try connection.query(
@@ -510,29 +492,19 @@ public final class Authenticator: Sendable {
                 [principal.officeID, id, hash.encoded, self.settings.passwordPolicy.historyCount]
             )
             try connection.query(Self.endOtherSessions, [id, principal.sessionID])
-            try Self.audit(on: connection, principal, request, action: "auth.password_change")
+            try Self.audit(on: connection, principal, caller, action: "auth.password_change")
             return .changed
         }
     }
 
-    /// Ends the session of `request`'s bearer token; whether there was one.
-    public func logout(_ request: HTTPRequest) throws -> Bool {
-        guard let token = Self.bearerToken(request) else { return false }
-        return try self.withSession(request, allowPendingSteps: true) { connection, principal in
-            try Self.audit(on: connection, principal, request, action: "auth.logout")
+    /// Ends the session of `caller`'s token; whether there was one.
+    public func logout(_ caller: Caller) throws -> Bool {
+        guard let token = caller.token else { return false }
+        return try self.withSession(caller, allowPendingSteps: true) { connection, principal in
+            try Self.audit(on: connection, principal, caller, action: "auth.logout")
             return try connection.query(Self.endSession, [Self.tokenHash(token)])
                 .single().decode(0, as: Bool.self)
         }
-    }
-
-    /// The token of an `Authorization: Bearer …` field: base32, as issued.
-    static func bearerToken(_ request: HTTPRequest) -> String? {
-        guard let field = request.headers["Authorization"] else { return nil }
-        let parts = field.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", parts[1].utf8.count == 52,
-            parts[1].utf8.allSatisfy({ (0x41...0x5A).contains($0) || (0x32...0x37).contains($0) })
-        else { return nil }
-        return String(parts[1])
     }
 
     private static func authenticate(
@@ -596,7 +568,7 @@ public final class Authenticator: Sendable {
     public static func audit(
         on connection: PostgresConnection,
         _ principal: SessionPrincipal,
-        _ request: HTTPRequest,
+        _ caller: Caller,
         action: String,
         outcome: String = "success",
         target: (type: String, id: Int64)? = nil,
@@ -606,7 +578,7 @@ public final class Authenticator: Sendable {
         try Self.record(
             on: connection,
             principal,
-            request,
+            caller,
             action: action,
             outcome: outcome,
             target: target,
@@ -616,34 +588,32 @@ public final class Authenticator: Sendable {
     }
 
     /// The one way an audit event is written for a request: ``audit(on:_:_:action:outcome:target:office:after:)``
-    /// and the business routes' ``BusinessCall/audit(_:target:office:before:after:)`` come here.
+    /// comes here; the business routes' audit goes through their ``BusinessContext``.
     static func record(
         on connection: PostgresConnection,
         _ principal: SessionPrincipal,
-        _ request: HTTPRequest,
+        _ caller: Caller,
         action: String,
         outcome: String,
         target: (type: String, id: Int64)?,
         office: Int64?,
-        before: PostgresJSON? = nil,
         after: PostgresJSON?
     ) throws {
-        try connection.query(
-            Self.recordAudit,
-            [
-                office ?? principal.officeID, principal.kind.rawValue, principal.operatorID ?? principal.personID,
-                action, target?.type, target.map { "\($0.id)" }, request.requestID, request.remoteAddress, outcome,
-                before, after,
-            ]
+        try AuditTrail.append(
+            AuditEvent(
+                officeID: office ?? principal.officeID,
+                actor: principal.principal,
+                action: action,
+                outcome: outcome,
+                target: target,
+                requestID: caller.traceID,
+                clientAddress: caller.clientAddress,
+                after: after
+            ),
+            on: connection
         )
     }
 
-    static let recordAudit = PreparedStatement(
-        """
-        INSERT INTO shebao.audit_event (office_id, actor_kind, actor_id, action, target_type, target_id, request_id, \
-        client_address, outcome, before, after) VALUES ($1, $2, $3, $4, $5, $6, $7, $8::inet, $9, $10::jsonb, $11::jsonb)
-        """
-    )
     static let currentHash = PreparedStatement("SELECT password_hash FROM shebao.operator WHERE id = $1")
     static let recentHashes = PreparedStatement(
         """
@@ -684,18 +654,24 @@ public final class Authenticator: Sendable {
     )
 }
 
-/// No session, or not a live one: 401 with `WWW-Authenticate: Bearer` (RFC 6750).
-public struct Unauthenticated: HTTPResponseError {
+/// No session, or not a live one: the caller logs in first.
+public struct Unauthenticated: Error, Sendable {
     public init() {}
+}
 
-    public func response(requestID: String) -> HTTPResponse {
-        .problem(
-            status: 401,
-            title: "Unauthorized",
-            detail: "log in first: no live session for this request",
-            requestID: requestID,
-            headers: [("WWW-Authenticate", "Bearer realm=\"shebao\"")]
-        )
+/// Who calls, as the accounts see them: the session token they present, if any, and what the
+/// call is traced by.
+public struct Caller: Sendable {
+    /// The bearer token, as issued.
+    public var token: String?
+    /// What the call is traced by in the logs and the audit trail: a request's ID.
+    public var traceID: String
+    public var clientAddress: String
+
+    public init(token: String?, traceID: String, clientAddress: String) {
+        self.token = token
+        self.traceID = traceID
+        self.clientAddress = clientAddress
     }
 }
 

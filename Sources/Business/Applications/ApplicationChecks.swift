@@ -1,17 +1,18 @@
-import Domain
+public import Domain
 import Foundation
-import Postgres
+public import Postgres
+import Store
 
 /// The office an application belongs to, as the checks and the voucher need it.
-struct OfficeInfo: Sendable {
-    var id: Int64
-    var code: String
-    var name: String
-    var regionCode: String
+public struct OfficeInfo: Sendable {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var regionCode: String
 
-    static func load(_ id: Int64, on connection: PostgresConnection) throws -> OfficeInfo {
+    public static func load(_ id: Int64, on connection: PostgresConnection) throws -> OfficeInfo {
         guard let row = try connection.query(Self.find, [id]).first else {
-            throw BusinessError.notFound("经办机构", "office")
+            throw BusinessFailure.notFound("经办机构", "office")
         }
         return OfficeInfo(
             id: id,
@@ -25,42 +26,42 @@ struct OfficeInfo: Sendable {
 }
 
 /// What approving an application would do, as preview shows it and as the voucher prints it.
-struct Effects: Codable, Sendable, Hashable {
+public struct Effects: Codable, Sendable, Hashable {
     /// One scheme's monthly contribution for the person.
-    struct Contribution: Codable, Sendable, Hashable {
-        var schemeCode: String
-        var schemeName: String
-        var declaredWageFen: Int64
-        var baseFen: Int64
+    public struct Contribution: Codable, Sendable, Hashable {
+        public var schemeCode: String
+        public var schemeName: String
+        public var declaredWageFen: Int64
+        public var baseFen: Int64
         /// `floor` or `ceiling` when the declared wage was clamped.
-        var clamped: String?
-        var baseFloorFen: Int64
-        var baseCeilingFen: Int64
-        var employerRatePpm: Int
-        var personalRatePpm: Int
-        var employerFen: Int64
-        var personalFen: Int64
+        public var clamped: String?
+        public var baseFloorFen: Int64
+        public var baseCeilingFen: Int64
+        public var employerRatePpm: Int
+        public var personalRatePpm: Int
+        public var employerFen: Int64
+        public var personalFen: Int64
         /// Whose, in a declaration for several persons.
-        var citizenId: String?
+        public var citizenId: String?
     }
 
     /// One changed field of a record.
-    struct Change: Codable, Sendable, Hashable {
-        var field: String
-        var from: String?
-        var to: String?
+    public struct Change: Codable, Sendable, Hashable {
+        public var field: String
+        public var from: String?
+        public var to: String?
     }
 
-    var contributions: [Contribution] = []
-    var monthlyEmployerFen: Int64?
-    var monthlyPersonalFen: Int64?
-    var changes: [Change] = []
+    public var contributions: [Contribution] = []
+    public var monthlyEmployerFen: Int64?
+    public var monthlyPersonalFen: Int64?
+    public var changes: [Change] = []
     /// A newborn's cover: from the birth date inside the window, otherwise after payment.
-    var coverFrom: String?
+    public var coverFrom: String?
     /// The enrolments that end, or move with a transfer.
-    var enrolments: [String] = []
+    public var enrolments: [String] = []
 
-    mutating func total() {
+    public mutating func total() {
         guard !self.contributions.isEmpty else { return }
         self.monthlyEmployerFen = self.contributions.reduce(0) { $0 + $1.employerFen }
         self.monthlyPersonalFen = self.contributions.reduce(0) { $0 + $1.personalFen }
@@ -68,21 +69,21 @@ struct Effects: Codable, Sendable, Hashable {
 }
 
 /// The result of both check stages over one payload.
-struct CheckOutcome: Sendable {
-    var payload: TypedPayload
-    var issues: [ValidationIssue]
+public struct CheckOutcome: Sendable {
+    public var payload: TypedPayload
+    public var issues: [ValidationIssue]
     /// The office the checks ran for (the application's).
-    var office: OfficeInfo
-    var effects = Effects()
+    public var office: OfficeInfo
+    public var effects = Effects()
     /// The person and employer the application concerns, once they exist.
-    var personID: Int64?
-    var employerID: Int64?
+    public var personID: Int64?
+    public var employerID: Int64?
 
-    func hasError(at field: String) -> Bool {
+    public func hasError(at field: String) -> Bool {
         self.issues.contains { $0.severity == .error && ($0.field == field || $0.field.hasPrefix(field + ".")) }
     }
 
-    mutating func add(
+    public mutating func add(
         _ field: String,
         _ code: IssueCode,
         _ severity: Severity = .error,
@@ -97,7 +98,7 @@ struct CheckOutcome: Sendable {
 /// caller's scope sees them and through the functions that answer an office code across
 /// offices).
 public enum ApplicationChecks {
-    static func run(
+    public static func run(
         _ payload: TypedPayload,
         office: OfficeInfo,
         today: CalendarDate,
@@ -130,7 +131,7 @@ public enum ApplicationChecks {
 
     /// The payload with the citizen ID of the person its `personId` names filled in, and the issues
     /// of that: a record not in the caller's offices, or one whose citizen ID is not the one given.
-    static func resolvingPerson(
+    public static func resolvingPerson(
         _ payload: TypedPayload,
         on connection: PostgresConnection
     ) throws -> (TypedPayload, [ValidationIssue]) {
@@ -479,7 +480,7 @@ public enum ApplicationChecks {
             guard let birthDate = CalendarDate(iso: birth),
                 let gender = Gender(rawValue: try row.decode("gender", as: String.self))
             else {
-                throw BusinessError(500, zh: "人员记录损坏", en: "a person record is malformed")
+                throw BusinessFailure(.corrupt, zh: "人员记录损坏", en: "a person record is malformed")
             }
             return PersonRow(
                 id: try row.decode("id", as: Int64.self),
@@ -519,30 +520,18 @@ public enum ApplicationChecks {
             }
         }
 
-        /// The region's contribution policy for `scheme` in `period`: the office's own region,
-        /// else its city's, else its province's.
+        /// The region's contribution policy for `scheme` in `period`.
         func rates(_ scheme: Scheme, _ period: Period) throws -> ContributionRates? {
-            guard
-                let row = try self.connection.query(
-                    Self.findPolicy,
-                    [self.office.regionCode, scheme.rawValue, period.firstDay.iso]
-                )
-                .first
-            else { return nil }
-            return ContributionRates(
-                schemeCode: scheme.rawValue,
-                employerRatePPM: try row.decode("employer_rate_ppm", as: Int.self),
-                personalRatePPM: try row.decode("personal_rate_ppm", as: Int.self),
-                employerRatePPMByRiskClass: try row.decode("by_class", as: [Int]?.self),
-                baseFloorFen: try row.decode("base_floor_fen", as: Int64.self),
-                baseCeilingFen: try row.decode("base_ceiling_fen", as: Int64.self),
-                averageWageFen: try row.decode("average_wage_fen", as: Int64.self)
+            try PolicyLookup.contributionRates(
+                region: self.office.regionCode,
+                scheme: scheme,
+                on: period.firstDay,
+                connection: self.connection
             )
         }
 
         func policyValue(_ name: String) throws -> Int? {
-            try self.connection.query(Self.policyValue, [self.office.regionCode, name, self.today.iso]).single()
-                .decode(0, as: Int?.self)
+            try PolicyLookup.value(name, region: self.office.regionCode, on: self.today, connection: self.connection)
         }
 
         static let personOffice = PreparedStatement("SELECT shebao.person_registered_office($1)")
@@ -578,14 +567,5 @@ public enum ApplicationChecks {
             WHERE t.id = $1 AND t.destination_office_id = $2 AND t.status = 'pending'
             """
         )
-        static let findPolicy = PreparedStatement(
-            """
-            SELECT employer_rate_ppm, personal_rate_ppm, employer_rate_ppm_by_risk_class AS by_class, base_floor_fen, \
-            base_ceiling_fen, average_wage_fen FROM shebao.contribution_policy \
-            WHERE region_code IN ($1, left($1, 4) || '00', left($1, 2) || '0000') AND scheme_code = $2 \
-            AND daterange(valid_from, valid_to) @> $3::date ORDER BY region_code DESC LIMIT 1
-            """
-        )
-        static let policyValue = PreparedStatement("SELECT shebao.policy_value($1, $2, $3::date)")
     }
 }
