@@ -95,7 +95,8 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
-                "Postgres", "ConnectionPool", "Store", "Locks", .product(name: "Logging", package: "swift-log"),
+                "Postgres", "ConnectionPool", "Store", "Locks", "Outbound",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -141,6 +142,7 @@ let package = Package(
                 "Business",
                 "Demo",
                 "Scheduler",
+                "Outbound",
                 "Store",
                 "Security",
                 "TLS",
@@ -224,7 +226,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["Scheduler", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain"],
+            dependencies: [
+                "Scheduler", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain", "Outbound", "HTTPServer", "HTTP1",
+                "TLS", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
