@@ -1,5 +1,5 @@
 # An index of commands; the logic lives in scripts/ and the shebao executable.
-.PHONY: run test build soundness bench-db bench-http bench-rls fuzz fuzz-api clean-data
+.PHONY: run test build soundness bench-db bench-http bench-rls bench-outbox fuzz fuzz-api clean-data
 
 run:        ## install what is missing, build, start PostgreSQL (embedded) and the server
 	scripts/run.sh
@@ -21,6 +21,9 @@ bench-http: ## the HTTP server against Hummingbird 2 and nginx (/plaintext, /jso
 
 bench-rls:  ## what row-level security costs: scoped queries on a million persons, with and without it
 	scripts/bench-rls.sh
+
+bench-outbox: ## the scheduler delivering 100,000 webhooks to nginx on loopback, against pgbench on its statements
+	scripts/bench-outbox.sh
 
 fuzz:       ## the HTTP/1.1 parser under libFuzzer (FUZZ_SECONDS, default 600)
 	scripts/fuzz.sh

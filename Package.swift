@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
-                "Postgres", "ConnectionPool", "Store", "Domain", "Locks",
+                "Postgres", "ConnectionPool", "Store", "Domain", "Locks", "Outbound",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -142,6 +142,7 @@ let package = Package(
                 "Business",
                 "Demo",
                 "Scheduler",
+                "Outbound",
                 "Store",
                 "Security",
                 "TLS",
@@ -225,7 +226,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulerTests",
-            dependencies: ["Scheduler", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain"],
+            dependencies: [
+                "Scheduler", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain", "Outbound", "HTTPServer", "HTTP1",
+                "TLS", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Foundation
 import HTTP1
 import HTTPServer
 import Logging
+import Outbound
 import Postgres
 import Scheduler
 import Synchronization
@@ -52,6 +53,31 @@ struct SchedulerCommand: ParsableCommand {
 
     @Option(help: "The development SMS log: each SMS appended as one line (default: SHEBAO_SMS_LOG).")
     var smsLog: String?
+
+    @Option(
+        help: """
+            The SMS gateway's URL (https): each SMS is POSTed to it, signed with SHEBAO_SMS_GATEWAY_SECRET \
+            (default: SHEBAO_SMS_GATEWAY_URL; without one, SMS go to the development log).
+            """
+    )
+    var smsGatewayURL: String?
+
+    @Option(
+        help: """
+            The webhook receiver's URL (https) for messages of the webhook channel whose row names none, \
+            signed with SHEBAO_WEBHOOK_SECRET (default: SHEBAO_WEBHOOK_URL; without one, webhooks wait).
+            """
+    )
+    var webhookURL: String?
+
+    @Option(help: "Seconds a gateway's connection may take to open.")
+    var gatewayConnectTimeout: Double = 5
+
+    @Option(help: "Seconds a gateway's whole answer may take.")
+    var gatewayTimeout: Double = 15
+
+    @Option(help: "A PEM bundle of the CAs the gateways' certificates are checked against, instead of the system's.")
+    var gatewayCABundle: String?
 
     @Option(help: "Where the audit chain's head is written (default: SHEBAO_AUDIT_ANCHOR_FILE; none: not written).")
     var auditAnchorFile: String?
@@ -108,7 +134,7 @@ struct SchedulerCommand: ParsableCommand {
         let scheduler = Scheduler(
             configuration: try self.schedulerConfiguration(),
             database: database,
-            channels: self.channels(),
+            channels: try self.channels(),
             jobs: try self.jobs(),
             logger: logger
         )
@@ -188,12 +214,47 @@ struct SchedulerCommand: ParsableCommand {
         return (parts[0], .init(messagesPerSecond: rate, burst: burst))
     }
 
-    private func channels() -> [Channel] {
+    private func channels() throws -> [Channel] {
         var channels: [Channel] = [.transactional(InboxChannel())]
-        if let path = self.smsLog ?? Environment.value("SHEBAO_SMS_LOG") {
+        var client = HTTPClient.Configuration()
+        client.connectTimeout = .milliseconds(Int64(self.gatewayConnectTimeout * 1000))
+        client.totalTimeout = .milliseconds(Int64(self.gatewayTimeout * 1000))
+        client.caBundlePath = self.gatewayCABundle
+        if let url = self.smsGatewayURL ?? Environment.value("SHEBAO_SMS_GATEWAY_URL") {
+            channels.append(
+                .external(
+                    HTTPGatewayChannel(
+                        .sms,
+                        url: url,
+                        secret: try Self.secret("SHEBAO_SMS_GATEWAY_SECRET"),
+                        client: client
+                    )
+                )
+            )
+        } else if let path = self.smsLog ?? Environment.value("SHEBAO_SMS_LOG") {
             channels.append(.external(SMSLogChannel(path: path)))
         }
+        if let url = self.webhookURL ?? Environment.value("SHEBAO_WEBHOOK_URL") {
+            channels.append(
+                .external(
+                    HTTPGatewayChannel(
+                        .webhook,
+                        url: url,
+                        secret: try Self.secret("SHEBAO_WEBHOOK_SECRET"),
+                        client: client
+                    )
+                )
+            )
+        }
         return channels
+    }
+
+    /// The signing secret in the environment variable `name`: at least 16 bytes.
+    private static func secret(_ name: String) throws -> [UInt8] {
+        guard let value = Environment.value(name), value.utf8.count >= 16 else {
+            throw Failure("set \(name) to the gateway's signing secret (at least 16 bytes)")
+        }
+        return Array(value.utf8)
     }
 
     private func jobs() throws -> [any RecurringJob] {
