@@ -55,7 +55,7 @@ if [ $# -eq 0 ]; then
     fi
     echo "== unit tests under ThreadSanitizer =="
     TSAN_OPTIONS="halt_on_error=1" swift test --skip-build --sanitize=thread --scratch-path .build-tsan \
-        --filter 'ConnectionPoolTests|HTTP1Tests|HTTPServerTests|TLSTests|SecurityTests|DomainTests|MigrationFileTests|OutboundTests'
+        --filter 'ConnectionPoolTests|HTTP1Tests|HTTPServerTests|TLSTests|SecurityTests|DomainTests|MigrationFileTests|OutboundTests|MessageTemplateTests|RetryPolicyTests|TokenBucketTests'
     # The API fuzzing's failures count too, after the unit tests have had their say.
     exit "$fuzz_status"
 fi

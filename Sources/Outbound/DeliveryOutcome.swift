@@ -1,5 +1,5 @@
 /// What one delivery attempt came to, from its response or its error: what the scheduler
-/// records and what ``BackoffPolicy`` decides the next step from.
+/// records, and decides the next attempt from with its own retry policy.
 public enum DeliveryOutcome: Sendable, Equatable {
     /// A 2xx: the receiver has the message.
     case delivered(status: Int)

@@ -57,9 +57,10 @@ public struct OutboundMessage: Sendable, Equatable {
 public enum DeliveryOutcome: Sendable, Equatable {
     /// Delivered: the row becomes `sent`.
     case delivered
-    /// Not now (a timeout, a 5xx, a full disk): tried again after a back-off, or `dead` once
-    /// the attempts run out.
-    case retryLater(error: String)
+    /// Not now (a timeout, a 5xx, a full disk): tried again after a back-off, and no sooner
+    /// than `notBefore` when the receiver named a time (`Retry-After`, within the policy's
+    /// longest delay), or `dead` once the attempts run out.
+    case retryLater(error: String, notBefore: Duration? = nil)
     /// Never (a 4xx, no address): the row becomes `failed` at once.
     case permanentFailure(error: String)
 }

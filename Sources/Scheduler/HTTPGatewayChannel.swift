@@ -76,8 +76,8 @@ public struct HTTPGatewayChannel: DeliveryChannel {
         switch Outbound.DeliveryOutcome(result) {
         case .delivered:
             return .delivered
-        case .retry(let reason, _):
-            return .retryLater(error: reason)
+        case .retry(let reason, let retryAfter):
+            return .retryLater(error: reason, notBefore: retryAfter)
         case .permanent(let reason):
             return .permanentFailure(error: reason)
         }

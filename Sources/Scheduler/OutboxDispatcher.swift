@@ -293,12 +293,12 @@ final class OutboxDispatcher {
         switch outcome {
         case .delivered:
             event = .delivered
-        case .retryLater(let reason):
+        case .retryLater(let reason, let notBefore):
             error = reason
             switch self.configuration.retry.decision(afterFailedAttempt: attempt, jitter: .random(in: 0...1)) {
             case .retry(let after):
                 event = .attemptFailed
-                delay = after
+                delay = max(after, min(notBefore ?? .zero, self.configuration.retry.maxDelay))
             case .deadLetter:
                 event = .lastAttemptFailed
             }

@@ -40,12 +40,13 @@ struct GatewayDeliveryTests {
         let fixture = try SchedulerFixture("gateway")
         defer { fixture.close() }
         let ids = try self.queueWebhooks(fixture, 6)
-        let (flaky, slow, poison) = ("\(ids[0])", "\(ids[1])", "\(ids[2])")
+        let (flaky, slow, poison, busy) = ("\(ids[0])", "\(ids[1])", "\(ids[2])", "\(ids[3])")
         let receiver = try GatewayReceiver { id, attempt in
             switch id {
             case flaky: attempt <= 2 ? .status(500) : .status(204)
             case slow: attempt == 1 ? .late(.seconds(3)) : .status(204)
             case poison: .status(400)
+            case busy: attempt == 1 ? .busy(seconds: 2) : .status(204)
             default: .status(204)
             }
         }
@@ -70,7 +71,9 @@ struct GatewayDeliveryTests {
         #expect(outcomes[ids[1]]?.attempts == 2, "the late answer counted as a timeout, then retried")
         #expect(outcomes[ids[2]]?.status == "failed", "a 4xx is refused for good, at once")
         #expect(outcomes[ids[2]]?.attempts == 1)
-        for id in ids[3...] {
+        #expect(outcomes[ids[3]]?.status == "sent")
+        #expect(outcomes[ids[3]]?.attempts == 2)
+        for id in ids[4...] {
             #expect(outcomes[id]?.status == "sent")
             #expect(outcomes[id]?.attempts == 1)
         }
@@ -101,6 +104,10 @@ struct GatewayDeliveryTests {
         }
         #expect(gaps[0] >= retryDelay / 2, "\(gaps)")
         #expect(gaps[1] >= retryDelay, "\(gaps)")
+        // A 429's Retry-After (2 s, longer than the back-off here) is waited out.
+        let busyTimes = arrivals.filter { $0.messageID == busy }.map(\.at)
+        try #require(busyTimes.count == 2)
+        #expect(busyTimes[1] - busyTimes[0] >= .seconds(2))
         try fixture.expectInvariants()
     }
 }

@@ -22,6 +22,8 @@ final class GatewayReceiver: Sendable {
     /// What the receiver does with the `attempt`-th request (from 1) of a message.
     enum Answer: Sendable {
         case status(Int)
+        /// 429 with `Retry-After: seconds`.
+        case busy(seconds: Int)
         /// Accepts the request and answers 204 only after this long.
         case late(Duration)
     }
@@ -68,8 +70,12 @@ final class GatewayReceiver: Sendable {
             let answer = respond(id, attempt)
             var status = 204
             var delay: Duration?
+            var headers: [(name: String, value: String)] = []
             switch answer {
             case .status(let code): status = code
+            case .busy(let seconds):
+                status = 429
+                headers.append(("Retry-After", "\(seconds)"))
             case .late(let after): delay = after
             }
             // The work is taken (and its id remembered) when the request is accepted, before
@@ -86,7 +92,7 @@ final class GatewayReceiver: Sendable {
             if let delay {
                 Thread.sleep(forTimeInterval: Double(delay.components.seconds))
             }
-            return HTTPResponse(status: status)
+            return HTTPResponse(status: status, headers: headers)
         }
         self.server = HTTPServer(configuration: configuration, router: router, logger: Logger(label: "receiver"))
         self.port = try self.server.start()
