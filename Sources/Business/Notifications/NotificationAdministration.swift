@@ -77,7 +77,10 @@ public enum NotificationAdministration {
         // The row has been locked since it was read, so nothing moves it in between; the
         // condition still keeps the update from writing over a status it did not expect.
         guard let changed = try context.connection.query(Self.retry, [id]).first else {
-            throw Self.wrongStatus(try Self.entry(try context.connection.query(Self.find, [id]).single()).status)
+            guard let now = try context.connection.query(Self.find, [id]).first else {
+                throw BusinessFailure.notFound("该消息", "message")
+            }
+            throw Self.wrongStatus(try Self.entry(now).status)
         }
         let after = try Self.entry(changed)
         try context.audit(
