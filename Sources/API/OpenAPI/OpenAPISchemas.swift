@@ -852,7 +852,7 @@ extension OpenAPI {
                 "InboxMessage": Schema.record(
                     [
                         "id": Schema.id(),
-                        // As the scheduler wrote them from the templates: any text (no pattern).
+                        // As the scheduler wrote them from the templates: any text, so no pattern of ours.
                         "title": ["type": "string", "minLength": 1, "maxLength": 200],
                         "body": ["type": "string", "maxLength": 5000],
                         "createdAt": Schema.dateTime(),
@@ -886,11 +886,13 @@ extension OpenAPI {
                         "personId": Schema.nullable(Schema.id("The person it is for.")),
                         "operatorId": Schema.nullable(Schema.id("The operator it is for.")),
                         "channel": Schema.ref("NotificationChannel"),
-                        "address": Schema.nullable(
-                            Schema.string(
-                                "An SMS's number, masked (`138****8000`); a webhook's address; null for the inbox."
-                            )
-                        ),
+                        // As the message was queued: the column takes any text, so no pattern of ours.
+                        "address": [
+                            "type": ["string", "null"],
+                            "maxLength": 300,
+                            "description":
+                                "An SMS's number, masked (`138****8000`); a webhook's address; null for the inbox.",
+                        ],
                         "template": Schema.string("The event's template.", example: "application.approved"),
                         "status": Schema.ref("NotificationStatus"),
                         "statusName": Schema.string("The status in words, in the request's language."),
