@@ -34,6 +34,12 @@ public enum AdminRoutes {
 
     static let administrators: Access = .operators(["administrator"])
 
+    /// Every role an operator may hold (`shebao.role_assignment.role`).
+    static let roles = [
+        "administrator", "auditor", "clerk", "reviewer", "disbursement_officer", "disbursement_approver",
+        "office_manager",
+    ]
+
     /// An administration operation: for administrators, idempotent with an `Idempotency-Key`
     /// unless `idempotent` is false.
     static func operation(

@@ -211,7 +211,8 @@ import Testing
             "PersonRegistration", "PersonChange", "EmployerRegistration", "Enrolment", "EnrolmentLine",
             "NewbornEnrolment", "EnrolmentEnd", "BaseDeclaration", "TransferOut", "TransferIn", "Voucher",
             "VoucherContent", "VerificationResult", "Person", "PersonList", "Employer", "EmployerList", "Document",
-            "LoginRequest", "LoginResponse", "Me", "AuditEventList",
+            "LoginRequest", "LoginResponse", "Me", "AuditEventList", "Inbox", "InboxMessage", "Notification",
+            "NotificationList",
         ] {
             #expect(schemas[name] != nil, "no schema \(name)")
         }

@@ -5,6 +5,7 @@ import Foundation
 import Postgres
 import Store
 import TestSupport
+import Testing
 
 /// A database with a province, its city and two districts, the province's contribution policy,
 /// an employer, and a clerk and a reviewer at the first district, inserted as the superuser.
@@ -78,20 +79,7 @@ final class BusinessScope: Sendable {
         self.offices = offices
         self.employer = employer
         func principal(_ username: String, _ office: String, _ role: String) -> SessionPrincipal {
-            SessionPrincipal(
-                sessionID: 0,
-                kind: .operator,
-                operatorID: operators[username],
-                personID: nil,
-                officeID: offices[office]!,
-                username: username,
-                displayName: "经办员 \(username)",
-                roles: [role],
-                mustChangePassword: false,
-                passwordChangedAt: nil,
-                expiresAt: Date().addingTimeInterval(3600),
-                hasSecondFactor: true
-            )
+            Self.principal(operators[username]!, username: username, office: offices[office]!, role: role)
         }
         self.clerk = principal("clerk", "320102", "clerk")
         self.reviewer = principal("reviewer", "320102", "reviewer")
@@ -106,11 +94,80 @@ final class BusinessScope: Sendable {
         self.database.drop()
     }
 
-    /// Runs `body` as `principal` in a transaction scoped to their office, as the API does; the
-    /// transaction commits unless `body` throws.
+    /// The session of the operator `id` at `office` holding `role`.
+    static func principal(_ id: Int64, username: String, office: Int64, role: String) -> SessionPrincipal {
+        SessionPrincipal(
+            sessionID: 0,
+            kind: .operator,
+            operatorID: id,
+            personID: nil,
+            officeID: office,
+            username: username,
+            displayName: "经办员 \(username)",
+            roles: [role],
+            mustChangePassword: false,
+            passwordChangedAt: nil,
+            expiresAt: Date().addingTimeInterval(3600),
+            hasSecondFactor: true
+        )
+    }
+
+    /// Adds an operator at the office `code` holding `role`, and returns their session.
+    func addOperator(_ username: String, office code: String, role: String) throws -> SessionPrincipal {
+        let office = try #require(self.offices[code])
+        let id = try self.sql(
+            """
+            INSERT INTO shebao.operator (office_id, username, display_name, password_hash)
+            VALUES ($1, $2, $3, 'not-a-hash-of-any-password') RETURNING id
+            """,
+            [office, username, "经办员 \(username)"]
+        ).single().decode(0, as: Int64.self)
+        _ = try self.sql(
+            "INSERT INTO shebao.role_assignment (office_id, operator_id, role) VALUES ($1, $2, $3)",
+            [office, id, role]
+        )
+        return Self.principal(id, username: username, office: office, role: role)
+    }
+
+    /// Adds an insured person at the office `code` (a valid citizen ID by `number`, born
+    /// 1990-01-01, of the gender it says), and returns their session.
+    func addPerson(_ number: Int, office code: String) throws -> SessionPrincipal {
+        let office = try #require(self.offices[code])
+        let sequence = String(number % 1000)
+        let citizen = try #require(
+            CitizenID.complete(body: "32010219900101" + String(repeating: "0", count: 3 - sequence.count) + sequence)
+        )
+        let id = try self.sql(
+            """
+            INSERT INTO shebao.person (office_id, citizen_id, name, gender, birth_date, household_type)
+            VALUES ($1, $2, $3, CASE WHEN substr($2, 17, 1)::int % 2 = 1 THEN 'male' ELSE 'female' END, '1990-01-01',
+                'urban')
+            RETURNING id
+            """,
+            [office, citizen, Self.name(number)]
+        ).single().decode(0, as: Int64.self)
+        return SessionPrincipal(
+            sessionID: 0,
+            kind: .person,
+            operatorID: nil,
+            personID: id,
+            officeID: office,
+            username: nil,
+            displayName: Self.name(number),
+            roles: [],
+            mustChangePassword: false,
+            passwordChangedAt: nil,
+            expiresAt: Date().addingTimeInterval(3600),
+            hasSecondFactor: false
+        )
+    }
+
+    /// Runs `body` as `principal` in a transaction scoped to their office (an insured person's:
+    /// to their own rows, as the person role), as the API does; the transaction commits unless
+    /// `body` throws.
     func run<R>(as principal: SessionPrincipal, _ body: (BusinessContext) throws -> R) throws -> R {
-        try Store(database: self.app).withScope(.office(id: principal.officeID), principal: principal.principal) {
-            connection in
+        let scope = principal.personID.map { Scope.person(id: $0) } ?? .office(id: principal.officeID)
+        return try Store(database: self.app).withScope(scope, principal: principal.principal) { connection in
             try body(BusinessContext(connection: connection, principal: principal, traceID: "test"))
         }
     }

@@ -5,11 +5,14 @@ import Postgres
 /// A list answered a page at a time: `{"items": […], "next": link or null}`, the `next` link
 /// being the request's own with `cursor` set to the page's last item's `id`.
 enum KeysetPage {
+    /// The answer of `page`: each item's `id` and what `item` writes of it, the `next` link, and
+    /// then what `members` writes beside them (an unread count, say).
     static func answer<Item>(
         _ request: HTTPRequest,
         _ page: Page<Item>,
         path: String,
         id: (Item) -> Int64,
+        members: (inout JSONWriter) -> Void = { _ in },
         _ item: (Item, inout JSONWriter) throws -> Void
     ) throws -> HTTPResponse {
         var writer = JSONWriter(capacity: 4096)
@@ -32,6 +35,7 @@ enum KeysetPage {
         } else {
             writer.null()
         }
+        members(&writer)
         writer.endObject()
         return .json(writer.bytes)
     }

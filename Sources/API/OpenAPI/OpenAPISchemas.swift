@@ -1,6 +1,7 @@
 import Business
 import Domain
 import Security
+import Store
 
 extension OpenAPI {
     /// `components.schemas`: the shapes of the request and response bodies, as the routes read and
@@ -15,6 +16,7 @@ extension OpenAPI {
                 .merging(Self.vouchers) { first, _ in first }
                 .merging(Self.authentication) { first, _ in first }
                 .merging(Self.administration) { first, _ in first }
+                .merging(Self.notifications) { first, _ in first }
         }
 
         /// The schema of each business type's payload.
@@ -815,11 +817,7 @@ extension OpenAPI {
                     required: ["username", "displayName", "officeId"]
                 ),
                 "Role": Schema.oneOf(
-                    [
-                        "administrator", "auditor", "clerk", "reviewer", "disbursement_officer",
-                        "disbursement_approver",
-                        "office_manager",
-                    ],
+                    AdminRoutes.roles,
                     "Incompatible pairs (maker and checker) are refused with 409."
                 ),
                 "NewOperatorResult": Schema.record(
@@ -844,6 +842,76 @@ extension OpenAPI {
                 "Created": Schema.record(["id": Schema.id()]),
                 "RoleAssignment": Schema.object(["role": Schema.ref("Role")], required: ["role"]),
                 "OneTimePassword": Schema.record(["oneTimePassword": Schema.string()]),
+            ]
+        }
+
+        // MARK: Notifications
+
+        static var notifications: [String: JSONValue] {
+            [
+                "InboxMessage": Schema.record(
+                    [
+                        "id": Schema.id(),
+                        // As the scheduler wrote them from the templates: any text, so no pattern of ours.
+                        "title": ["type": "string", "minLength": 1, "maxLength": 200],
+                        "body": ["type": "string", "maxLength": 5000],
+                        "createdAt": Schema.dateTime(),
+                        "readAt": Schema.nullable(Schema.dateTime("When the reader first marked it read.")),
+                    ],
+                    description: "A message of the caller's in-app inbox."
+                ),
+                "Inbox": Schema.record(
+                    [
+                        "items": Schema.array(Schema.ref("InboxMessage")),
+                        "next": Schema.nullable(
+                            Schema.string("The next page (the same query with a `cursor`); null on the last page.")
+                        ),
+                        "unreadCount": Schema.integer("The caller's messages not read yet, all pages.", minimum: 0),
+                    ],
+                    description: "A page of the caller's inbox, newest first, and the number unread."
+                ),
+                "NotificationStatus": Schema.oneOf(
+                    OutboxStatus.allCases.map(\.rawValue),
+                    "pending (waiting, or being delivered) → sent | failed (refused for good) | dead (its attempts "
+                        + "ran out); an administrator's retry puts a failed or dead one back to pending."
+                ),
+                "NotificationChannel": Schema.oneOf(
+                    OutboxMessage.Channel.allCases.map(\.rawValue),
+                    "The in-app inbox, a text message, or a webhook of the office's."
+                ),
+                "Notification": Schema.record(
+                    [
+                        "id": Schema.id(),
+                        "officeId": Schema.id(),
+                        "personId": Schema.nullable(Schema.id("The person it is for.")),
+                        "operatorId": Schema.nullable(Schema.id("The operator it is for.")),
+                        "channel": Schema.ref("NotificationChannel"),
+                        // As the message was queued: the column takes any text, so no pattern of ours.
+                        "address": [
+                            "type": ["string", "null"],
+                            "maxLength": 300,
+                            "description":
+                                "An SMS's number, masked (`138****8000`); a webhook's address; null for the inbox.",
+                        ],
+                        "template": Schema.string("The event's template.", example: "application.approved"),
+                        "status": Schema.ref("NotificationStatus"),
+                        "statusName": Schema.string("The status in words, in the request's language."),
+                        "attempts": Schema.integer(
+                            "Attempts made since it was queued or last retried.",
+                            minimum: 0,
+                            format: "int32"
+                        ),
+                        "lastError": [
+                            "type": ["string", "null"],
+                            "description": "What the last attempt failed with, as the channel said it (any text).",
+                        ],
+                        "createdAt": Schema.dateTime(),
+                        "sentAt": Schema.nullable(Schema.dateTime()),
+                        "nextAttemptAt": Schema.dateTime("When it is due (again), for a pending message."),
+                    ],
+                    description: "A message of the notification outbox, as administration sees it."
+                ),
+                "NotificationList": Self.page(of: "Notification"),
             ]
         }
     }
