@@ -12,9 +12,10 @@ public enum DeliveryStatus: String, Sendable, Hashable, CaseIterable {
     case pending
     /// Delivered. Final: no transition.
     case sent
-    /// Refused for good by its channel (a poison message). Final: no transition.
+    /// Refused for good by its channel (a poison message). Back to `pending` only when an
+    /// administrator sends it again (`retried`).
     case failed
-    /// Its attempts ran out. Final: no transition.
+    /// Its attempts ran out. Back to `pending` only when an administrator sends it again.
     case dead
 
     /// The move `event` makes from this status.
@@ -29,13 +30,31 @@ public enum DeliveryStatus: String, Sendable, Hashable, CaseIterable {
             case .attemptFailed: next = .pending
             case .lastAttemptFailed: next = .dead
             case .refused: next = .failed
+            case .retried: next = nil
             }
-        case .sent, .failed, .dead:
-            switch event {
-            case .delivered, .attemptFailed, .lastAttemptFailed, .refused: next = nil
-            }
+        case .failed, .dead:
+            next = event == .retried ? .pending : nil
+        case .sent:
+            next = nil
         }
         return next.map { DeliveryTransition(from: self, event: event, to: $0) }
+    }
+
+    /// Whether an administrator may send it again: it failed or its attempts ran out.
+    public var isRetryable: Bool {
+        self.transition(on: .retried) != nil
+    }
+
+    /// The status in words, in `language`.
+    public func name(_ language: Language) -> String {
+        let names: (zh: String, en: String) =
+            switch self {
+            case .pending: ("待发送", "pending")
+            case .sent: ("已发送", "sent")
+            case .failed: ("发送失败", "failed")
+            case .dead: ("重试次数已用尽", "dead: its attempts ran out")
+            }
+        return language == .en ? names.en : names.zh
     }
 }
 
@@ -49,6 +68,8 @@ public enum DeliveryEvent: String, Sendable, Hashable, CaseIterable {
     case lastAttemptFailed
     /// The channel refused it for good.
     case refused
+    /// An administrator sent a failed or dead message again.
+    case retried
 }
 
 /// One move of a delivery's status.

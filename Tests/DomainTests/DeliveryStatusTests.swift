@@ -8,11 +8,18 @@ import Testing
         #expect(pending.transition(on: .attemptFailed)?.to == .pending)
         #expect(pending.transition(on: .lastAttemptFailed)?.to == .dead)
         #expect(pending.transition(on: .refused)?.to == .failed)
-        for status in [DeliveryStatus.sent, .failed, .dead] {
-            for event in DeliveryEvent.allCases {
+        #expect(pending.transition(on: .retried) == nil, "a pending message is not sent again")
+        for event in DeliveryEvent.allCases {
+            #expect(DeliveryStatus.sent.transition(on: event) == nil, "sent moved on \(event)")
+        }
+        for status in [DeliveryStatus.failed, .dead] {
+            for event in DeliveryEvent.allCases where event != .retried {
                 #expect(status.transition(on: event) == nil, "\(status) moved on \(event)")
             }
+            #expect(status.transition(on: .retried)?.to == .pending)
+            #expect(status.isRetryable)
         }
+        #expect(!DeliveryStatus.pending.isRetryable && !DeliveryStatus.sent.isRetryable)
         #expect(pending.transition(on: .delivered)?.from == .pending)
     }
 }

@@ -34,7 +34,7 @@ public enum NotificationAdminRoutes {
             action: "notification.list"
         ) { call, input in
             let filter = OutboxFilter(
-                status: input.string("status").flatMap(OutboxStatus.init(rawValue:)),
+                status: input.string("status").flatMap(DeliveryStatus.init(rawValue:)),
                 channel: input.string("channel").flatMap(OutboxMessage.Channel.init(rawValue:))
             )
             let page = try NotificationAdministration.list(filter, KeysetPage.request(input), call.context)

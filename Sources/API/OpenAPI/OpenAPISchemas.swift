@@ -871,7 +871,7 @@ extension OpenAPI {
                     description: "A page of the caller's inbox, newest first, and the number unread."
                 ),
                 "NotificationStatus": Schema.oneOf(
-                    OutboxStatus.allCases.map(\.rawValue),
+                    DeliveryStatus.allCases.map(\.rawValue),
                     "pending (waiting, or being delivered) → sent | failed (refused for good) | dead (its attempts "
                         + "ran out); an administrator's retry puts a failed or dead one back to pending."
                 ),

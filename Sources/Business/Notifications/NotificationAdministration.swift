@@ -1,4 +1,4 @@
-import Domain
+public import Domain
 public import Foundation
 import Postgres
 public import Store
@@ -17,7 +17,7 @@ public struct OutboxEntry: Sendable, Equatable {
     public var address: String?
     /// The event's template: `application.approved`.
     public var template: String
-    public var status: OutboxStatus
+    public var status: DeliveryStatus
     /// Attempts made since it was queued or last retried.
     public var attempts: Int
     /// What the last attempt failed with, kept across a retry.
@@ -30,10 +30,10 @@ public struct OutboxEntry: Sendable, Equatable {
 
 /// What a list of outbox messages is filtered by; nil is "any".
 public struct OutboxFilter: Sendable, Equatable {
-    public var status: OutboxStatus?
+    public var status: DeliveryStatus?
     public var channel: OutboxMessage.Channel?
 
-    public init(status: OutboxStatus? = nil, channel: OutboxMessage.Channel? = nil) {
+    public init(status: DeliveryStatus? = nil, channel: OutboxMessage.Channel? = nil) {
         self.status = status
         self.channel = channel
     }
@@ -94,7 +94,7 @@ public enum NotificationAdministration {
     }
 
     /// The refusal of a retry of a message in `status`.
-    static func wrongStatus(_ status: OutboxStatus) -> BusinessFailure {
+    static func wrongStatus(_ status: DeliveryStatus) -> BusinessFailure {
         BusinessFailure(
             .conflict,
             zh: "该消息当前状态为“\(status.name(.zh))”，仅发送失败或重试次数已用尽的消息可以重新发送",
@@ -104,7 +104,7 @@ public enum NotificationAdministration {
 
     private static func entry(_ row: PostgresRow) throws -> OutboxEntry {
         guard let channel = OutboxMessage.Channel(rawValue: try row.decode("channel", as: String.self)),
-            let status = OutboxStatus(rawValue: try row.decode("status", as: String.self))
+            let status = DeliveryStatus(rawValue: try row.decode("status", as: String.self))
         else {
             throw BusinessFailure(.corrupt, zh: "未知的消息渠道或状态", en: "a message of an unknown channel or status")
         }
