@@ -124,8 +124,8 @@ let package = Package(
         // Security primitives from the system OpenSSL.
         .target(name: "Security", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
 
-        // Outbound HTTP through libcurl: the client, signed webhooks, delivery outcomes and
-        // back-off, for the scheduler's SMS and webhook deliveries.
+        // Outbound HTTP through libcurl: the client, signed webhooks and delivery outcomes, for
+        // the scheduler's SMS and webhook deliveries.
         .target(name: "Outbound", dependencies: ["CCurl", "Security"], swiftSettings: swiftSettings),
 
         // Executables.

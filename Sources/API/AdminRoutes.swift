@@ -132,13 +132,13 @@ public enum AdminRoutes {
         ) { request, input in
             let body = try input.body(NewOffice.self)
             return try Self.administer(request, service, "office.create") { call in
-                let id = try call.connection.query(
-                    """
-                    INSERT INTO shebao.office (parent_id, code, region_code, level, name)
-                    VALUES ($1, $2, left($2, 6), $3, $4) RETURNING id
-                    """,
-                    [body.parentId, body.code, body.level, body.name]
-                ).single().decode(0, as: Int64.self)
+                let id = try OperatorAdministration.createOffice(
+                    below: body.parentId,
+                    code: body.code,
+                    level: body.level,
+                    name: body.name,
+                    on: call.connection
+                )
                 try call.audit(
                     "office.create",
                     target: ("office", id),
@@ -324,13 +324,10 @@ public enum AdminRoutes {
 
     /// The operator's office; 404 when the operator is not in the administrator's offices.
     private static func office(of id: Int64, on connection: PostgresConnection) throws -> Int64 {
-        guard
-            let row = try connection.query("SELECT office_id FROM shebao.operator WHERE id = $1 FOR UPDATE", [id])
-                .first
-        else {
+        guard let office = try OperatorAdministration.officeOfOperator(id, on: connection) else {
             throw HTTPError(404, "no such operator in your offices", zh: "您的经办机构中没有该经办人员")
         }
-        return try row.decode(0, as: Int64.self)
+        return office
     }
 
 }

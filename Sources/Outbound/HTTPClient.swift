@@ -49,7 +49,8 @@ public final class HTTPClient {
     }
 
     deinit {
-        assert(self.handle == nil, "HTTPClient was not closed before deinitializing")
+        // A client dropped without close() still frees its handle and connections.
+        if let handle = self.handle { curl_easy_cleanup(handle) }
         self.errorBuffer.deallocate()
     }
 

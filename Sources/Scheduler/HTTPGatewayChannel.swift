@@ -21,7 +21,8 @@ public struct HTTPGatewayChannel: DeliveryChannel {
 
     public let name: String
     public let kind: Kind
-    /// Where messages go; a webhook row's own `address` (an `https://` URL) goes first.
+    /// Where messages go (`https://`); a webhook row's own `address`, when it is an `https://`
+    /// URL, goes first.
     public let url: String
     private let signer: WebhookSigner
     private let clients: ClientPool
@@ -53,8 +54,7 @@ public struct HTTPGatewayChannel: DeliveryChannel {
                 "template": .string(message.template), "language": .string(message.language),
             ])
         case .webhook:
-            target =
-                message.address.flatMap { $0.hasPrefix("https://") || $0.hasPrefix("http://") ? $0 : nil } ?? self.url
+            target = message.address.flatMap { $0.hasPrefix("https://") ? $0 : nil } ?? self.url
             var fields: [String: Field] = [
                 "messageId": .string("\(message.id)"), "officeId": .number(message.officeID),
                 "template": .string(message.template), "language": .string(message.language),
@@ -65,14 +65,17 @@ public struct HTTPGatewayChannel: DeliveryChannel {
             body = Self.encode(fields)
         }
         let request = self.signer.sign(HTTPClient.Request(url: target, body: body), messageID: "\(message.id)")
-        let result = self.clients.withClient { client -> Result<HTTPClient.Response, HTTPClientError> in
-            guard let client else { return .failure(.invalidRequest("the HTTP client could not be set up")) }
+        let result = self.clients.withClient { client -> Result<HTTPClient.Response, HTTPClientError>? in
+            guard let client else { return nil }
             do throws(HTTPClientError) {
                 return .success(try client.post(request))
             } catch {
                 return .failure(error)
             }
         }
+        // A client that could not be set up (libcurl out of memory, say) is this process's
+        // trouble, not the message's: tried again later.
+        guard let result else { return .retryLater(error: "the HTTP client could not be set up") }
         switch Outbound.DeliveryOutcome(result) {
         case .delivered:
             return .delivered

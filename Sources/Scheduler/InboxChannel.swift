@@ -16,10 +16,18 @@ public struct InboxChannel: TransactionalDeliveryChannel {
             Self.insert,
             [
                 message.officeID, message.personID, message.operatorID, message.id,
-                String(message.title.prefix(200)), String(message.body.prefix(5000)),
+                Self.prefix(message.title, 200), Self.prefix(message.body, 5000),
             ]
         )
         return .delivered
+    }
+
+    /// The first `count` code points of `text`, as the columns' `length()` bounds count them (a
+    /// character may be several).
+    static func prefix(_ text: String, _ count: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.prefix(count))
+        return String(scalars)
     }
 
     static let insert = PreparedStatement(

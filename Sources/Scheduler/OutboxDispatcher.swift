@@ -219,8 +219,22 @@ final class OutboxDispatcher {
         }
         let outcome = channel.deliver(message)
         self.failPoints.hit("outbox.after_deliver")
-        let recorded = try self.store.withScope(.office(id: claimed.officeID), principal: .system) { connection in
-            try self.record(outcome, claimed, attempt: message.attempt, kind: kind, on: connection)
+        let record = {
+            try self.store.withScope(.office(id: claimed.officeID), principal: .system) { connection in
+                try self.record(outcome, claimed, attempt: message.attempt, kind: kind, on: connection)
+            }
+        }
+        let recorded: Bool
+        do {
+            recorded = try record()
+        } catch let error as PostgresError where !error.isConnectionLevel {
+            // The message went out (or failed) already: record what happened once more, rather
+            // than let the caller count a failed attempt, which would send a delivered one again.
+            self.logger.warning(
+                "recording a delivery failed; trying once more",
+                metadata: ["outbox": "\(claimed.id)", "error": "\(error)"]
+            )
+            recorded = try record()
         }
         if !recorded {
             self.leaseLost(claimed, kind: kind)

@@ -4,6 +4,33 @@ public import Postgres
 /// (in the administrator's scope) or the command line (as the owner). Each runs in the caller's
 /// transaction; the caller audits it.
 public enum OperatorAdministration {
+    /// Adds an office below `parent` (its region is the code's first six digits).
+    ///
+    /// - Returns: the new office's id.
+    public static func createOffice(
+        below parent: Int64,
+        code: String,
+        level: String,
+        name: String,
+        on connection: PostgresConnection
+    ) throws -> Int64 {
+        try connection.query(Self.insertOffice, [parent, code, level, name]).single().decode(0, as: Int64.self)
+    }
+
+    /// The office of operator `id`, the operator's row locked for the change that follows; nil
+    /// when the operator is not in the transaction's scope.
+    public static func officeOfOperator(_ id: Int64, on connection: PostgresConnection) throws -> Int64? {
+        try connection.query(Self.operatorOffice, [id]).first?.decode(0, as: Int64.self)
+    }
+
+    static let insertOffice = PreparedStatement(
+        """
+        INSERT INTO shebao.office (parent_id, code, region_code, level, name) \
+        VALUES ($1, $2, left($2, 6), $3, $4) RETURNING id
+        """
+    )
+    static let operatorOffice = PreparedStatement("SELECT office_id FROM shebao.operator WHERE id = $1 FOR UPDATE")
+
     /// Creates an operator who must change `hash`'s one-time password at the first log-in; the
     /// hash joins the password history. Returns the new operator's id.
     public static func create(

@@ -220,7 +220,12 @@ struct SchedulerCommand: ParsableCommand {
         client.connectTimeout = .milliseconds(Int64(self.gatewayConnectTimeout * 1000))
         client.totalTimeout = .milliseconds(Int64(self.gatewayTimeout * 1000))
         client.caBundlePath = self.gatewayCABundle
-        if let url = self.smsGatewayURL ?? Environment.value("SHEBAO_SMS_GATEWAY_URL") {
+        let sms = self.smsGatewayURL ?? Environment.value("SHEBAO_SMS_GATEWAY_URL")
+        let webhook = self.webhookURL ?? Environment.value("SHEBAO_WEBHOOK_URL")
+        if sms != nil || webhook != nil {
+            try self.checkGateways([sms, webhook].compactMap { $0 })
+        }
+        if let url = sms {
             channels.append(
                 .external(
                     HTTPGatewayChannel(
@@ -234,7 +239,7 @@ struct SchedulerCommand: ParsableCommand {
         } else if let path = self.smsLog ?? Environment.value("SHEBAO_SMS_LOG") {
             channels.append(.external(SMSLogChannel(path: path)))
         }
-        if let url = self.webhookURL ?? Environment.value("SHEBAO_WEBHOOK_URL") {
+        if let url = webhook {
             channels.append(
                 .external(
                     HTTPGatewayChannel(
@@ -247,6 +252,24 @@ struct SchedulerCommand: ParsableCommand {
             )
         }
         return channels
+    }
+
+    /// Gateways reached over HTTPS only, and a delivery that ends within its lease: a lease
+    /// shorter than the gateway's timeout could pass to another scheduler mid-request, which
+    /// would send the message again.
+    private func checkGateways(_ urls: [String]) throws {
+        for url in urls where !url.lowercased().hasPrefix("https://") {
+            throw ValidationError("a gateway's URL must be https:// (\(url))")
+        }
+        // A connection that takes longer than the whole timeout is cut by the whole timeout.
+        guard self.gatewayConnectTimeout > 0, self.gatewayTimeout > 0 else {
+            throw ValidationError("--gateway-connect-timeout and --gateway-timeout must be above 0")
+        }
+        guard self.gatewayTimeout * 2 <= self.leaseDuration else {
+            throw ValidationError(
+                "--gateway-timeout must be at most half of --lease-duration, so that a delivery ends within its lease"
+            )
+        }
     }
 
     /// The signing secret in the environment variable `name`: at least 16 bytes.

@@ -110,4 +110,26 @@ struct GatewayDeliveryTests {
         #expect(busyTimes[1] - busyTimes[0] >= .seconds(2))
         try fixture.expectInvariants()
     }
+
+    @Test(arguments: [
+        (["--sms-gateway-url", "http://127.0.0.1:9/sms"], "https://"),
+        (["--webhook-url", "https://127.0.0.1:9/hook", "--gateway-timeout", "20", "--lease-duration", "30"], "lease"),
+    ])
+    func aGatewayThatCouldNotDeliverWithinItsLeaseOrInTheClearStopsTheStart(
+        arguments: [String],
+        names: String
+    ) throws {
+        let fixture = try SchedulerFixture("gatewaycheck")
+        defer { fixture.close() }
+        let scheduler = try fixture.startScheduler(
+            arguments,
+            environment: [
+                "SHEBAO_SMS_GATEWAY_SECRET": GatewayReceiver.secret, "SHEBAO_WEBHOOK_SECRET": GatewayReceiver.secret,
+            ],
+            waitUntilListening: false
+        )
+        let status = scheduler.wait(timeout: .seconds(30))
+        #expect(status != nil && status != 0, "it started: \(scheduler.standardError)")
+        #expect(scheduler.standardError.contains(names), "\(scheduler.standardError)")
+    }
 }

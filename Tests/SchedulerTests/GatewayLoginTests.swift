@@ -25,7 +25,10 @@ struct GatewayLoginTests {
         defer { fixture.close() }
         let receiver = try GatewayReceiver { _, _ in .status(200) }
         let scheduler = try fixture.startScheduler(
-            ["--sms-gateway-url", receiver.url, "--gateway-ca-bundle", receiver.certificate.certificatePath],
+            [
+                "--sms-gateway-url", receiver.url, "--gateway-ca-bundle", receiver.certificate.certificatePath,
+                "--gateway-timeout", "2",
+            ],
             environment: ["SHEBAO_SMS_GATEWAY_SECRET": GatewayReceiver.secret]
         )
         defer { scheduler.send(SIGKILL) }

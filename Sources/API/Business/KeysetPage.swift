@@ -1,6 +1,5 @@
 import Business
 import HTTPServer
-import Postgres
 
 /// A list answered a page at a time: `{"items": […], "next": link or null}`, the `next` link
 /// being the request's own with `cursor` set to the page's last item's `id`.
@@ -55,13 +54,5 @@ extension JSONWriter {
     /// Writes `value`, or null.
     mutating func optional(_ value: Int64?) {
         if let value { self.number(value) } else { self.null() }
-    }
-
-    /// Writes each text column of `row` under its key, null when NULL.
-    mutating func columns(_ row: PostgresRow, _ pairs: KeyValuePairs<String, String>) throws {
-        for (key, column) in pairs {
-            self.key(key)
-            self.optional(try row.decode(column, as: String?.self))
-        }
     }
 }
