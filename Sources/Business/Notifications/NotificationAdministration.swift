@@ -71,12 +71,17 @@ public enum NotificationAdministration {
             throw BusinessFailure.notFound("该消息", "message")
         }
         let before = try Self.entry(row)
-        guard before.status.isRetryable else {
+        guard let transition = before.status.transition(on: .retried) else {
             throw Self.wrongStatus(before.status)
         }
         // The row has been locked since it was read, so nothing moves it in between; the
         // condition still keeps the update from writing over a status it did not expect.
-        guard let changed = try context.connection.query(Self.retry, [id]).first else {
+        guard
+            let changed = try context.connection.query(
+                Self.retry,
+                [id, transition.from.rawValue, transition.to.rawValue]
+            ).first
+        else {
             guard let now = try context.connection.query(Self.find, [id]).first else {
                 throw BusinessFailure.notFound("该消息", "message")
             }
@@ -143,10 +148,11 @@ public enum NotificationAdministration {
     static let findForUpdate = PreparedStatement(
         "SELECT \(columns) FROM shebao.notification_outbox WHERE id = $1 FOR UPDATE"
     )
+    /// The retried transition: `$2` the status it expects, `$3` the status it writes.
     static let retry = PreparedStatement(
         """
-        UPDATE shebao.notification_outbox SET status = 'pending', attempts = 0, next_attempt_at = now() \
-        WHERE id = $1 AND status IN ('dead', 'failed') RETURNING \(columns)
+        UPDATE shebao.notification_outbox SET status = $3, attempts = 0, next_attempt_at = now() \
+        WHERE id = $1 AND status = $2 RETURNING \(columns)
         """
     )
 }
