@@ -95,7 +95,7 @@ let package = Package(
         .target(
             name: "Scheduler",
             dependencies: [
-                "Postgres", "ConnectionPool", "Store", "Domain", "Locks", "Outbound",
+                "Postgres", "ConnectionPool", "Store", "Domain", "Locks", "Outbound", "Business",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -216,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BusinessTests",
-            dependencies: ["Business", "Store", "Postgres", "Domain", "TestSupport"],
+            dependencies: ["Business", "Store", "Postgres", "Domain", "Security", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

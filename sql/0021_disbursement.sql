@@ -249,7 +249,7 @@ CREATE TABLE shebao.run_exclusion (
     benefit_id bigint NOT NULL REFERENCES shebao.benefit (id),
     office_id bigint NOT NULL REFERENCES shebao.office (id),
     person_id bigint NOT NULL REFERENCES shebao.person (id),
-    reason text NOT NULL CHECK (reason IN ('suspended', 'ended', 'not_started', 'already_paid', 'in_another_run')),
+    reason text NOT NULL CHECK (reason IN ('suspended', 'ended', 'not_started', 'zero_amount', 'already_paid', 'in_another_run')),
     amount_fen bigint NOT NULL CHECK (amount_fen >= 0),
     PRIMARY KEY (run_id, benefit_id)
 );

@@ -27,7 +27,10 @@ public final class Scheduler: Sendable {
     private let jobs: [any RecurringJob]
     private let logger: Logger
     private let signal = WakeSignal()
+    /// The disbursement thread's: woken by the same notifications, stopped with the loop.
+    private let disbursementSignal = WakeSignal()
     private let listenerDone = DispatchSemaphore(value: 0)
+    private let disbursementDone = DispatchSemaphore(value: 0)
 
     /// - Parameters:
     ///   - configuration: holder, intervals, limits.
@@ -75,6 +78,7 @@ public final class Scheduler: Sendable {
     /// Asks the scheduler to stop: the batch in hand is finished, then ``run()`` returns.
     public func stop() {
         self.signal.stop()
+        self.disbursementSignal.stop()
     }
 
     /// Runs until ``stop()``.
@@ -85,7 +89,7 @@ public final class Scheduler: Sendable {
     public func run() throws {
         let client = PostgresClient(
             configuration: self.database,
-            pool: .init(maximumConnections: max(1, self.configuration.connections), acquireTimeout: .seconds(10))
+            pool: .init(maximumConnections: max(1, self.configuration.connections) + 1, acquireTimeout: .seconds(10))
         )
         defer { client.close() }
         try Self.checkRole(client)
@@ -114,6 +118,20 @@ public final class Scheduler: Sendable {
         }
         listenerThread.name = "shebao-scheduler-listener"
         listenerThread.start()
+        let disbursement = DisbursementWorker(
+            store: store,
+            configuration: self.configuration,
+            metrics: self.metrics,
+            logger: self.logger,
+            failPoints: failPoints,
+            isStopping: { [signal = self.disbursementSignal] in signal.isStopping }
+        )
+        let disbursementThread = Thread { [self] in
+            self.disburse(disbursement)
+            self.disbursementDone.signal()
+        }
+        disbursementThread.name = "shebao-scheduler-disbursement"
+        disbursementThread.start()
         self.logger.info(
             "scheduler started",
             metadata: [
@@ -122,8 +140,12 @@ public final class Scheduler: Sendable {
             ]
         )
         self.loop(dispatcher: dispatcher, jobs: jobs)
-        // The listener looks at the stop flag at least once a second.
+        // The listener looks at the stop flag at least once a second; the disbursement thread
+        // at every page.
         _ = self.listenerDone.wait(timeout: .now() + 5)
+        _ = self.disbursementDone.wait(
+            timeout: .now() + .seconds(Int(self.configuration.statementTimeout.components.seconds) + 5)
+        )
         self.logger.info("scheduler stopped")
     }
 
@@ -159,6 +181,31 @@ public final class Scheduler: Sendable {
         }
     }
 
+    /// The disbursement thread: work tasks while there are any, then sleep until woken or the
+    /// poll interval passes.
+    private func disburse(_ worker: DisbursementWorker) {
+        var failures = 0
+        while !self.disbursementSignal.isStopping {
+            var sleep = self.configuration.pollInterval
+            do {
+                if try worker.runOnce() {
+                    failures = 0
+                    continue
+                }
+                failures = 0
+            } catch {
+                failures += 1
+                self.logger.error(
+                    "disbursement round failed",
+                    metadata: ["error": "\(error)", "failures": "\(failures)"]
+                )
+                sleep = min(self.configuration.pollInterval, .milliseconds(100 << min(failures, 6)))
+            }
+            if self.disbursementSignal.isStopping { break }
+            _ = self.disbursementSignal.sleep(timeout: sleep)
+        }
+    }
+
     /// The listener thread: LISTEN on a connection of its own, wake the loop for every
     /// notification; after a broken connection, connect again, LISTEN again and wake the loop
     /// once (notifications sent meanwhile are lost: the loop's look catches up).
@@ -176,9 +223,11 @@ public final class Scheduler: Sendable {
                 self.logger.info("listening", metadata: ["channel": "\(Self.channel)"])
                 failures = 0
                 self.signal.wake()
+                self.disbursementSignal.wake()
                 while !self.signal.isStopping {
                     if !(try opened.wait(timeout: .seconds(1))).isEmpty {
                         self.signal.wake()
+                        self.disbursementSignal.wake()
                     }
                 }
             } catch {

@@ -34,8 +34,13 @@ public struct SchedulerConfiguration: Sendable {
     public var statementTimeout: Duration = .seconds(30)
     /// `idle_in_transaction_session_timeout` of the scheduler's sessions.
     public var idleInTransactionTimeout: Duration = .seconds(60)
-    /// Database connections for the job loop (the listener has one of its own).
+    /// Database connections for the job loop (the listener has one of its own, and so has the
+    /// disbursement thread).
     public var connections = 2
+    /// Benefits or return-file lines per transaction of a disbursement task.
+    public var disbursementPageSize = 10_000
+    /// Claims of a disbursement task before it is failed for an administrator to re-drive.
+    public var disbursementAttempts = 5
 
     /// A configuration with the defaults above.
     ///

@@ -290,7 +290,8 @@ struct SchedulerCommand: ParsableCommand {
         retention.loginAttempts = .seconds(self.loginAttemptRetentionDays * 86_400)
         retention.idempotencyKeys = .seconds(self.idempotencyKeyHours * 3600)
         var jobs: [any RecurringJob] = [
-            HousekeepingJob(interval: .seconds(self.housekeepingInterval), retention: retention)
+            HousekeepingJob(interval: .seconds(self.housekeepingInterval), retention: retention),
+            DisbursementScheduleJob(),
         ]
         if let path = self.auditAnchorFile ?? Environment.value("SHEBAO_AUDIT_ANCHOR_FILE") {
             jobs.append(AuditAnchorJob(path: path, interval: .seconds(self.auditAnchorInterval)))

@@ -1,0 +1,204 @@
+import Domain
+import Postgres
+import Store
+
+/// Computing a run: set-based SQL in keyset pages of the office's benefits of the kind (stage
+/// `payees`), then of the office's failed lines of earlier periods (stage `carried`), then the
+/// control totals (stage `totals`). Each page inserts with `ON CONFLICT DO NOTHING` and moves the
+/// checkpoint in the same transaction, so a page done again after a crash changes nothing.
+extension DisbursementEngine {
+    func compute(
+        _ task: ClaimedDisbursementTask,
+        _ touched: Touched,
+        page: Int,
+        on connection: PostgresConnection
+    ) throws -> Step {
+        let run = touched.run
+        guard run.status == .computing else {
+            // Cancelled runs cancel their tasks, so this is a run moved on by hand: nothing to do.
+            try self.finish(task, on: connection)
+            return .finished(.compute)
+        }
+        let office = run.officeID
+        let kind = run.kind.rawValue
+        let period = run.period.value
+        switch touched.stage {
+        case "payees":
+            let bounds = try connection.query(
+                ComputeStatements.nextBenefits,
+                [office, kind, touched.checkpoint, self.pageSize]
+            ).single()
+            guard let upTo = try bounds.decode(0, as: Int64?.self) else {
+                try self.advance(
+                    task,
+                    stage: "carried",
+                    checkpoint: 0,
+                    done: try self.done(task, on: connection),
+                    on: connection
+                )
+                return .more("compute.payees_done")
+            }
+            let count = try bounds.decode(1, as: Int64.self)
+            let range: [any PostgresEncodable & Sendable] = [office, kind, touched.checkpoint, upTo, period]
+            try connection.query(ComputeStatements.obligations, range)
+            try connection.query(ComputeStatements.attempts, range + [run.id])
+            try connection.query(ComputeStatements.exclusions, range + [run.id])
+            try self.advance(
+                task,
+                stage: "payees",
+                checkpoint: upTo,
+                done: try self.done(task, on: connection) + count,
+                on: connection
+            )
+            return .more("compute.page.\(page + 1)")
+        case "carried":
+            let bounds = try connection.query(
+                ComputeStatements.nextFailures,
+                [office, kind, period, touched.checkpoint, self.pageSize]
+            ).single()
+            guard let upTo = try bounds.decode(0, as: Int64?.self) else {
+                try self.advance(
+                    task,
+                    stage: "totals",
+                    checkpoint: 0,
+                    done: try self.done(task, on: connection),
+                    on: connection
+                )
+                return .more("compute.carried_done")
+            }
+            try connection.query(ComputeStatements.carry, [office, kind, period, touched.checkpoint, upTo, run.id])
+            try self.advance(
+                task,
+                stage: "carried",
+                checkpoint: upTo,
+                done: try self.done(task, on: connection),
+                on: connection
+            )
+            return .more("compute.carried.\(page + 1)")
+        case "totals":
+            guard let row = try connection.query(ComputeStatements.totals, [run.id]).first else {
+                throw DisbursementRuns.corrupt
+            }
+            let computed = try DisbursementRuns.run(row)
+            try self.finish(task, on: connection)
+            try self.tell(computed, template: "disbursement.computed", [:], on: connection)
+            return .finished(.compute)
+        default:
+            throw DisbursementRuns.corrupt
+        }
+    }
+
+    private func done(_ task: ClaimedDisbursementTask, on connection: PostgresConnection) throws -> Int64 {
+        try connection.query(ComputeStatements.done, [task.id]).single().decode(0, as: Int64.self)
+    }
+}
+
+enum ComputeStatements {
+    static let done = PreparedStatement("SELECT done FROM shebao.disbursement_task WHERE id = $1::bigint")
+
+    // The next page of the office's benefits of the kind after the checkpoint: its last id and
+    // its size (NULL, 0 when none is left).
+    static let nextBenefits = PreparedStatement(
+        """
+        SELECT max(p.id), count(*) FROM (SELECT b.id FROM shebao.benefit b \
+        WHERE b.office_id = $1::bigint AND b.kind = $2::text AND b.id > $3::bigint ORDER BY b.id LIMIT $4::integer) p
+        """
+    )
+
+    static let payable = """
+        b.office_id = $1::bigint AND b.kind = $2::text AND b.id > $3::bigint AND b.id <= $4::bigint \
+        AND b.status = 'active' AND b.start_period <= $5::integer \
+        AND (b.end_period IS NULL OR b.end_period >= $5::integer) AND b.monthly_amount_fen > 0
+        """
+
+    // What each payable benefit of the page is owed for the period. An obligation that exists
+    // already keeps its amount once an attempt of it was made; one whose attempts were all
+    // cancelled takes the benefit's amount now.
+    static let obligations = PreparedStatement(
+        """
+        INSERT INTO shebao.payment_obligation AS o (office_id, benefit_id, person_id, benefit_kind, period, amount_fen) \
+        SELECT b.office_id, b.id, b.person_id, b.kind, $5::integer, b.monthly_amount_fen FROM shebao.benefit b \
+        WHERE \(payable) \
+        ON CONFLICT (benefit_id, period) DO UPDATE SET amount_fen = excluded.amount_fen \
+        WHERE o.amount_fen <> excluded.amount_fen AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt a \
+        WHERE a.obligation_id = o.id AND a.status <> 'cancelled')
+        """
+    )
+
+    // A line for every obligation of the page that has no live or paid attempt, with the payee
+    // frozen as they are now; in benefit order, so the run's lines follow it.
+    static let attempts = PreparedStatement(
+        """
+        INSERT INTO shebao.payment_attempt (office_id, run_id, obligation_id, benefit_id, person_id, period, \
+        payee_name, bank_code, bank_card_number, amount_fen) \
+        SELECT b.office_id, $6::bigint, o.id, b.id, b.person_id, o.period, p.name, b.bank_code, b.bank_card_number, \
+        o.amount_fen FROM shebao.benefit b \
+        JOIN shebao.payment_obligation o ON o.benefit_id = b.id AND o.period = $5::integer \
+        JOIN shebao.person p ON p.id = b.person_id \
+        WHERE \(payable) AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt a \
+        WHERE a.obligation_id = o.id AND a.status IN ('pending', 'paid')) \
+        ORDER BY b.id ON CONFLICT DO NOTHING
+        """
+    )
+
+    // Every benefit of the page without a line in the run, with the reason.
+    static let exclusions = PreparedStatement(
+        """
+        INSERT INTO shebao.run_exclusion (run_id, benefit_id, office_id, person_id, reason, amount_fen) \
+        SELECT $6::bigint, b.id, b.office_id, b.person_id, \
+        CASE WHEN b.status = 'suspended' THEN 'suspended' \
+        WHEN b.status = 'ended' OR b.end_period < $5::integer THEN 'ended' \
+        WHEN b.start_period > $5::integer THEN 'not_started' \
+        WHEN b.monthly_amount_fen = 0 THEN 'zero_amount' \
+        WHEN EXISTS (SELECT 1 FROM shebao.payment_attempt a WHERE a.obligation_id = o.id AND a.status = 'paid') \
+        THEN 'already_paid' ELSE 'in_another_run' END, b.monthly_amount_fen \
+        FROM shebao.benefit b \
+        LEFT JOIN shebao.payment_obligation o ON o.benefit_id = b.id AND o.period = $5::integer \
+        WHERE b.office_id = $1::bigint AND b.kind = $2::text AND b.id > $3::bigint AND b.id <= $4::bigint \
+        AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt a WHERE a.run_id = $6::bigint AND a.obligation_id = o.id) \
+        ON CONFLICT DO NOTHING
+        """
+    )
+
+    // The failed lines of the office and kind from earlier periods that nothing carries yet and
+    // whose obligation has no live or paid attempt: the next page's last id (NULL when none).
+    static let carriable = """
+        f.office_id = $1::bigint AND f.status = 'failed' AND f.period < $3::integer \
+        AND o.benefit_kind = $2::text AND b.status <> 'suspended' \
+        AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt c WHERE c.carried_from = f.id AND c.status <> 'cancelled') \
+        AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt l WHERE l.obligation_id = f.obligation_id \
+        AND l.status IN ('pending', 'paid'))
+        """
+    static let nextFailures = PreparedStatement(
+        """
+        SELECT max(p.id) FROM (SELECT f.id FROM shebao.payment_attempt f \
+        JOIN shebao.payment_obligation o ON o.id = f.obligation_id JOIN shebao.benefit b ON b.id = f.benefit_id \
+        WHERE \(carriable) AND f.id > $4::bigint ORDER BY f.id LIMIT $5::integer) p
+        """
+    )
+    // Each carried in once: the live-attempt index and the carried-once index refuse a second.
+    static let carry = PreparedStatement(
+        """
+        INSERT INTO shebao.payment_attempt (office_id, run_id, obligation_id, benefit_id, person_id, period, \
+        payee_name, bank_code, bank_card_number, amount_fen, carried_from) \
+        SELECT f.office_id, $6::bigint, f.obligation_id, f.benefit_id, f.person_id, f.period, p.name, b.bank_code, \
+        b.bank_card_number, o.amount_fen, f.id FROM shebao.payment_attempt f \
+        JOIN shebao.payment_obligation o ON o.id = f.obligation_id JOIN shebao.benefit b ON b.id = f.benefit_id \
+        JOIN shebao.person p ON p.id = f.person_id \
+        WHERE \(carriable) AND f.id > $4::bigint AND f.id <= $5::bigint ORDER BY f.id ON CONFLICT DO NOTHING
+        """
+    )
+
+    // The control totals, frozen: the run is computed.
+    static let totals = PreparedStatement(
+        """
+        UPDATE shebao.disbursement_run r SET status = 'computed', computed_at = now(), version = r.version + 1, \
+        line_count = t.n, total_fen = t.s, carried_count = t.cn, carried_fen = t.cs, \
+        excluded_count = (SELECT count(*) FROM shebao.run_exclusion e WHERE e.run_id = r.id) \
+        FROM (SELECT count(*) AS n, coalesce(sum(a.amount_fen), 0) AS s, count(a.carried_from) AS cn, \
+        coalesce(sum(a.amount_fen) FILTER (WHERE a.carried_from IS NOT NULL), 0) AS cs \
+        FROM shebao.payment_attempt a WHERE a.run_id = $1::bigint AND a.status = 'pending') t \
+        WHERE r.id = $1::bigint AND r.status = 'computing' RETURNING \(DisbursementRuns.runColumns)
+        """
+    )
+}
