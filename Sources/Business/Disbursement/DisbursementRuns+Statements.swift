@@ -48,7 +48,7 @@ extension DisbursementRuns {
     static let insertExportTask = PreparedStatement(
         """
         INSERT INTO shebao.disbursement_task (office_id, run_id, kind, stage) \
-        VALUES ($1::bigint, $2::bigint, 'export', 'batches')
+        VALUES ($1::bigint, $2::bigint, 'export', 'batches') ON CONFLICT DO NOTHING
         """
     )
     static let listRuns = PreparedStatement(

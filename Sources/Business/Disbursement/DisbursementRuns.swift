@@ -191,9 +191,30 @@ public enum DisbursementRuns {
             throw Self.wrongStatus(before.status, event: .approved)
         }
         let run = try Self.run(row)
-        try context.connection.query(Self.insertExportTask, [run.officeID, run.id])
         try Self.auditStatus("disbursement.approve", before, run, context)
         return run
+    }
+
+    /// Queues the export of the approved run `id`: the scheduler writes its bank files, one per
+    /// batch, and marks it exported. Asking again while it runs, or once it is done, changes
+    /// nothing and shows where it is. Audited as `disbursement.export` the first time.
+    ///
+    /// - Throws: ``BusinessFailure`` notFound; conflict when the run is not approved or
+    ///   exported; ``PostgresError``.
+    public static func export(_ id: Int64, _ context: BusinessContext) throws -> DisbursementRunDetail {
+        _ = try context.operatorID
+        let run = try Self.lock(id, version: nil, context)
+        switch run.status {
+        case .approved:
+            if try context.connection.query(Self.insertExportTask, [run.officeID, run.id]).affectedRows == 1 {
+                try context.audit("disbursement.export", target: ("disbursement_run", run.id), office: run.officeID)
+            }
+        case .exported, .reconciled:
+            break
+        default:
+            throw Self.wrongStatus(run.status, event: .exported)
+        }
+        return try Self.read(id, context)
     }
 
     /// Cancels the run `id` before it is exported: its pending tasks stop (a scheduler working
