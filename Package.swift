@@ -105,6 +105,11 @@ let package = Package(
         // the project.
         .target(name: "Domain", swiftSettings: swiftSettings),
 
+        // The bank files of benefit disbursement: the payment files written to the bank (fixed width,
+        // pain.001) and its answers read back (fixed width, pain.002, camt.054). Pure Swift and
+        // Foundation's XML parser, no I/O, imports nothing of the project.
+        .target(name: "BankFiles", swiftSettings: swiftSettings),
+
         // Demo and scale data (`shebao admin seed-demo`).
         .target(name: "Demo", dependencies: ["Domain", "Postgres", "Security"], swiftSettings: swiftSettings),
 
@@ -199,6 +204,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "BankFilesTests", dependencies: ["BankFiles"], swiftSettings: swiftSettings),
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Business", "Domain", "HTTPServer", "HTTP1", "Postgres", "Security"],

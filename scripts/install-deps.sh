@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building and running Shebao needs on Debian, if missing: the PostgreSQL server
 # (with its contrib extensions), libpq, OpenSSL and libcurl (its OpenSSL flavour: the outbound
-# HTTP client) headers, pkg-config; Python's venv and curl for the API fuzzing; and oathtool,
-# which computes the demo log-ins' TOTP codes. With --tests (what make test passes) oathtool
-# and jq are needed too: a test runs the README's examples, which use them. As root it uses
-# apt-get; otherwise it says what to install (oathtool only as advice without --tests: nothing
-# else fails without it).
+# HTTP client) headers, pkg-config, libxml2 (which FoundationXML loads); Python's venv and curl
+# for the API fuzzing (and the venv for the XML schema tools); and oathtool, which computes the
+# demo log-ins' TOTP codes. With --tests (what make test passes) oathtool and jq are needed
+# too: a test runs the README's examples, which use them. As root it uses apt-get; otherwise it
+# says what to install (oathtool only as advice without --tests: nothing else fails without it).
 set -euo pipefail
 
 packages=()
@@ -15,6 +15,8 @@ need() { installed "$1" || packages+=("$1"); }
 want() { installed "$1" || wanted+=("$1"); }
 
 need pkg-config
+# FoundationXML, which reads the banks' XML answers, loads libxml2 at run time.
+need libxml2
 need libpq-dev
 need libssl-dev
 need libcurl4-openssl-dev

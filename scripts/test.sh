@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test: every test, against a throwaway PostgreSQL cluster that this script starts and stops.
 #
-# 1. installs what is missing (scripts/install-deps.sh);
+# 1. installs what is missing (scripts/install-deps.sh), and the XML schema tools the bank
+#    files' tests validate with (scripts/xml-tools.sh, into .venv-xml/);
 # 2. builds everything, tests included, once (warnings are errors, and so is a target importing
 #    another of the package's targets that is not among its dependencies);
 # 3. starts a throwaway cluster in a temporary folder and migrates a template database;
@@ -16,6 +17,8 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh --tests
 scripts/soundness.sh
+SHEBAO_XML_PYTHON=$(scripts/xml-tools.sh)
+export SHEBAO_XML_PYTHON
 swift build --build-tests -Xswiftc -warnings-as-errors --explicit-target-dependency-import-check error
 bin=$(swift build --show-bin-path)
 
