@@ -1,5 +1,5 @@
 # An index of commands; the logic lives in scripts/ and the shebao executable.
-.PHONY: run test build soundness bench-db bench-http bench-rls bench-outbox fuzz fuzz-api clean-data
+.PHONY: run test build soundness bench-db bench-http bench-rls bench-outbox bench-disburse fuzz fuzz-api clean-data
 
 run:        ## install what is missing, build, start PostgreSQL (embedded) and the server
 	scripts/run.sh
@@ -24,6 +24,9 @@ bench-rls:  ## what row-level security costs: scoped queries on a million person
 
 bench-outbox: ## the scheduler delivering 100,000 webhooks to nginx on loopback, against pgbench on its statements
 	scripts/bench-outbox.sh
+
+bench-disburse: ## a monthly run of a million pensions: compute, export, import of the answers, against a bare INSERT … SELECT
+	scripts/bench-disburse.sh
 
 fuzz:       ## the HTTP/1.1 parser under libFuzzer (FUZZ_SECONDS, default 600)
 	scripts/fuzz.sh

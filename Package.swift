@@ -122,7 +122,7 @@ let package = Package(
         // scheduler both call it.
         .target(
             name: "Business",
-            dependencies: ["Domain", "Store", "Postgres", "Security", "Locks"],
+            dependencies: ["Domain", "Store", "Postgres", "Security", "Locks", "BankFiles"],
             swiftSettings: swiftSettings
         ),
 
@@ -161,6 +161,7 @@ let package = Package(
             name: "ShebaoBench",
             dependencies: [
                 "Postgres",
+                "BankFiles",
                 "ConnectionPool",
                 "API",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -222,7 +223,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BusinessTests",
-            dependencies: ["Business", "Store", "Postgres", "Domain", "Security", "TestSupport"],
+            dependencies: ["Business", "BankFiles", "Store", "Postgres", "Domain", "Security", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -233,7 +234,9 @@ let package = Package(
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
-                "Scheduler", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain", "Outbound", "HTTPServer", "HTTP1",
+                "Scheduler", "BankFiles", "TestSupport", "Postgres", "EmbeddedPostgres", "Domain", "Outbound",
+                "HTTPServer",
+                "HTTP1",
                 "TLS", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

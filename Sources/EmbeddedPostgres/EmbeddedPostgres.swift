@@ -189,11 +189,16 @@ public struct EmbeddedPostgres: Sendable {
         }
     }
 
-    /// Restarts the server with `pg_ctl restart -m fast`: every connection is dropped.
-    public func restart() throws {
+    /// Restarts the server with `pg_ctl restart`: every connection is dropped. A fast restart
+    /// shuts down cleanly; an immediate one stops at once, as a crash would, and the start
+    /// recovers from the write-ahead log.
+    public func restart(immediate: Bool = false) throws {
         let output = try ProcessRunner.run(
             self.binDirectory + "/pg_ctl",
-            ["-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "60", "-m", "fast", "restart"]
+            [
+                "-D", self.dataDirectory, "-l", self.logFile, "-w", "-t", "60", "-m", immediate ? "immediate" : "fast",
+                "restart",
+            ]
         )
         guard output.status == 0 else {
             throw EmbeddedPostgresError("PostgreSQL did not restart:\n\(output.text)\n\(self.logTail())")

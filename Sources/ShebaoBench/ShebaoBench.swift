@@ -5,13 +5,24 @@ import Foundation
 import Postgres
 import Synchronization
 
-/// The client half of `make bench-db`: N threads, each running the pair
-/// `SELECT … WHERE id = $1` + `INSERT …` as prepared statements in autocommit through one shared
-/// pool, for a fixed time. Prints pairs per second on standard output.
+/// The benchmarks' helpers: the client half of `make bench-db` (the default), and the simulated
+/// bank of `make bench-disburse`.
 @main
 struct ShebaoBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ShebaoBench",
+        abstract: "Benchmark helpers.",
+        subcommands: [ClientBench.self, BankAnswer.self],
+        defaultSubcommand: ClientBench.self
+    )
+}
+
+/// The client half of `make bench-db`: N threads, each running the pair
+/// `SELECT … WHERE id = $1` + `INSERT …` as prepared statements in autocommit through one shared
+/// pool, for a fixed time. Prints pairs per second on standard output.
+struct ClientBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client",
         abstract: "Measure the PostgreSQL client: point SELECT + small INSERT, prepared, per thread."
     )
 

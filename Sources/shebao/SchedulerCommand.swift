@@ -100,6 +100,12 @@ struct SchedulerCommand: ParsableCommand {
     @Option(help: "Hours an idempotency key is kept; a retry after that is a new request.")
     var idempotencyKeyHours: Double = 24
 
+    @Option(help: "Benefits or return-file lines per transaction of a disbursement run's work.")
+    var disbursementPageSize = 10_000
+
+    @Option(help: "Claims of a disbursement task before it fails and waits for an administrator to re-drive it.")
+    var disbursementAttempts = 5
+
     @Option(help: "statement_timeout of the scheduler's sessions, in seconds.")
     var statementTimeout: Double = 30
 
@@ -181,6 +187,11 @@ struct SchedulerCommand: ParsableCommand {
         configuration.pollInterval = .seconds(self.pollInterval)
         configuration.leaseDuration = .seconds(self.leaseDuration)
         configuration.batchSize = self.batchSize
+        guard (1...100_000).contains(self.disbursementPageSize), self.disbursementAttempts >= 1 else {
+            throw ValidationError("--disbursement-page-size must be 1 to 100000 and --disbursement-attempts at least 1")
+        }
+        configuration.disbursementPageSize = self.disbursementPageSize
+        configuration.disbursementAttempts = self.disbursementAttempts
         configuration.retry = RetryPolicy(
             maxAttempts: self.maxAttempts,
             baseDelay: .seconds(max(0, self.retryDelay)),

@@ -27,8 +27,9 @@ final class SchedulerFixture: Sendable {
 
     var smsLog: String { self.folder + "/sms.log" }
 
-    init(_ label: String) throws {
-        let database = try TestDatabase.create(label)
+    /// - Parameter cluster: a cluster of the test's own (to restart), or the shared one.
+    init(_ label: String, cluster: PrivateCluster? = nil) throws {
+        let database = try cluster.map { try TestDatabase.create(label, on: $0) } ?? TestDatabase.create(label)
         self.database = database
         self.folder = FileManager.default.temporaryDirectory.appendingPathComponent("sched-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: self.folder, withIntermediateDirectories: true)

@@ -41,23 +41,46 @@ public final class TestDatabase: Sendable {
     /// Superuser settings for it.
     public let configuration: PostgresConfiguration
 
-    private init(name: String, configuration: PostgresConfiguration) {
+    /// The cluster's superuser settings and URL (of its `postgres` database).
+    private let admin: PostgresConfiguration
+    private let adminURL: String?
+
+    private init(name: String, configuration: PostgresConfiguration, admin: PostgresConfiguration, adminURL: String?) {
         self.name = name
         self.configuration = configuration
+        self.admin = admin
+        self.adminURL = adminURL
+    }
+
+    /// Creates a migrated database named after `label` in a cluster of the test's own.
+    public static func create(_ label: String, on cluster: PrivateCluster) throws -> TestDatabase {
+        try Self.create(label, admin: cluster.admin, adminURL: cluster.url("postgres"), template: "shebao_template")
+    }
+
+    private static func create(
+        _ label: String,
+        admin: PostgresConfiguration,
+        adminURL: String?,
+        template: String
+    ) throws -> TestDatabase {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let name = "t_\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(suffix)"
+        let connection = try PostgresConnection.connect(admin)
+        defer { connection.close() }
+        try DatabaseBootstrap.createDatabaseIfMissing(name, template: template, on: connection)
+        return TestDatabase(name: name, configuration: admin.withDatabase(name), admin: admin, adminURL: adminURL)
     }
 
     /// Creates a database named after `label` plus a random suffix.
     ///
     /// - Parameter migrated: copy the migrated template (default) or start empty.
     public static func create(_ label: String = "test", migrated: Bool = true) throws -> TestDatabase {
-        let admin = try TestEnvironment.adminConfiguration()
-        let suffix = UUID().uuidString.prefix(8).lowercased()
-        let name = "t_\(label.lowercased().filter { $0.isLetter || $0.isNumber })_\(suffix)"
-        let template = migrated ? (TestEnvironment.template ?? "template0") : "template0"
-        let connection = try PostgresConnection.connect(admin)
-        defer { connection.close() }
-        try DatabaseBootstrap.createDatabaseIfMissing(name, template: template, on: connection)
-        return TestDatabase(name: name, configuration: admin.withDatabase(name))
+        try Self.create(
+            label,
+            admin: try TestEnvironment.adminConfiguration(),
+            adminURL: TestEnvironment.adminURL,
+            template: migrated ? (TestEnvironment.template ?? "template0") : "template0"
+        )
     }
 
     /// One database shared by the tests of this process that need no isolation of their own
@@ -77,7 +100,7 @@ public final class TestDatabase: Sendable {
 
     /// A superuser URL for this database, for processes started by a test.
     public func url() throws -> String {
-        guard let admin = TestEnvironment.adminURL, admin.hasSuffix("/postgres") else {
+        guard let admin = self.adminURL, admin.hasSuffix("/postgres") else {
             throw TestSetupError("SHEBAO_TEST_DATABASE_URL does not end in /postgres")
         }
         return String(admin.dropLast("postgres".count)) + self.name
@@ -97,9 +120,7 @@ public final class TestDatabase: Sendable {
 
     /// Drops the database (ending its sessions).
     public func drop() {
-        guard let admin = try? TestEnvironment.adminConfiguration(),
-            let connection = try? PostgresConnection.connect(admin)
-        else {
+        guard let connection = try? PostgresConnection.connect(self.admin) else {
             return
         }
         defer { connection.close() }

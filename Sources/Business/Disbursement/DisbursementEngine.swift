@@ -113,9 +113,11 @@ public struct DisbursementEngine: Sendable {
             return try self.fail(task)
         }
         var page = 0
+        // An import's file, read once for all its pages.
+        var returnFile: ParsedReturnFile?
         while true {
             let step = try self.store.withScope(.office(id: task.officeID), principal: .system) { connection in
-                try self.step(task, page: page, on: connection)
+                try self.step(task, page: page, file: &returnFile, on: connection)
             }
             switch step {
             case .more(let name):
@@ -165,7 +167,12 @@ public struct DisbursementEngine: Sendable {
 
     /// One transaction of work on `task`: touch it under the lease, do the next page of its
     /// stage, move the checkpoint.
-    func step(_ task: ClaimedDisbursementTask, page: Int, on connection: PostgresConnection) throws -> Step {
+    func step(
+        _ task: ClaimedDisbursementTask,
+        page: Int,
+        file: inout ParsedReturnFile?,
+        on connection: PostgresConnection
+    ) throws -> Step {
         guard let touched = try self.touch(task, on: connection) else {
             return .lost
         }
@@ -173,9 +180,9 @@ public struct DisbursementEngine: Sendable {
         case .compute:
             return try self.compute(task, touched, page: page, on: connection)
         case .export:
-            return try self.export(task, touched, page: page, on: connection)
+            return try self.export(task, touched, on: connection)
         case .import:
-            return try self.importReturn(task, touched, page: page, on: connection)
+            return try self.importReturn(task, touched, file: &file, on: connection)
         }
     }
 

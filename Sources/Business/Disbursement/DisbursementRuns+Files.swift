@@ -1,3 +1,4 @@
+import BankFiles
 import Domain
 import Foundation
 import Postgres
@@ -34,7 +35,11 @@ extension DisbursementRuns {
             throw BusinessFailure.notFound("该银行文件", "file of that run")
         }
         let record = try Self.file(row)
-        try context.audit("disbursement.download", target: ("bank_file", fileID), office: nil)
+        try context.audit(
+            "disbursement.download",
+            target: ("bank_file", fileID),
+            office: try row.decode("office_id", as: Int64.self)
+        )
         return (record, try row.decode("content", as: PostgresBytes.self).bytes)
     }
 
@@ -160,7 +165,8 @@ extension DisbursementRuns {
     )
     static let fileContent = PreparedStatement(
         """
-        SELECT \(fileColumns), f.content FROM shebao.bank_file f LEFT JOIN shebao.bank_batch b ON b.id = f.batch_id \
+        SELECT \(fileColumns), f.office_id, f.content FROM shebao.bank_file f \
+        LEFT JOIN shebao.bank_batch b ON b.id = f.batch_id \
         WHERE f.run_id = $1::bigint AND f.id = $2::bigint
         """
     )
@@ -221,6 +227,36 @@ struct ParsedReturnFile: Sendable {
 enum ReturnFileReading {
     /// - Throws: ``BusinessFailure`` unprocessable naming the line for a file refused whole.
     static func read(_ bytes: [UInt8]) throws -> ParsedReturnFile {
-        throw BusinessFailure(.unprocessable, zh: "暂不支持导入回盘文件", en: "return files are not read yet")
+        let file: ReturnFile
+        do {
+            file = try ReturnFile.parse(bytes)
+        } catch let error as BankFileError {
+            throw BusinessFailure(
+                .unprocessable,
+                zh: "回盘文件未被接受：\(error.zh)",
+                en: "the return file is refused: \(error.en)"
+            )
+        }
+        for line in file.lines where !(1...35).contains(line.reference.count) {
+            throw BusinessFailure(
+                .unprocessable,
+                zh: "回盘文件第 \(line.lineNumber) 笔的支付参考号长度不符",
+                en: "line \(line.lineNumber) of the return file has a reference of the wrong length"
+            )
+        }
+        return ParsedReturnFile(
+            format: file.format.rawValue,
+            batchNumber: file.batchNumber,
+            lines: file.lines.map {
+                ParsedReturnFile.Line(
+                    lineNumber: $0.lineNumber,
+                    reference: $0.reference,
+                    amountFen: $0.amountFen,
+                    paid: $0.paid,
+                    reasonCode: $0.reasonCode
+                )
+            },
+            totalFen: file.totalFen
+        )
     }
 }

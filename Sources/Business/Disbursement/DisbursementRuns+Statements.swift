@@ -98,7 +98,7 @@ extension DisbursementRuns {
     )
     static let redriveTask = PreparedStatement(
         """
-        UPDATE shebao.disbursement_task SET status = 'pending', attempts = 0, lease_expires_at = now(), \
+        UPDATE shebao.disbursement_task SET status = 'pending', attempts = 0, lease_expires_at = NULL, \
         finished_at = NULL WHERE id = $1::bigint \
         AND (status = 'failed' OR (status = 'pending' AND lease_expires_at < now()))
         """

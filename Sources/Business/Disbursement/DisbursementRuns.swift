@@ -230,6 +230,14 @@ public enum DisbursementRuns {
         _ context: BusinessContext
     ) throws -> DisbursementRun {
         let officer = try context.operatorID
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...500).contains(reason.count) else {
+            throw BusinessFailure(
+                .unprocessable,
+                zh: "请填写取消原因（不超过 500 字）",
+                en: "a cancellation needs a reason of 1 to 500 characters"
+            )
+        }
         let before = try Self.lock(id, version: version, context)
         let transition = try Self.transition(before, on: .cancelled)
         guard
@@ -248,8 +256,8 @@ public enum DisbursementRuns {
     }
 
     /// Re-drives the stalled or failed task `taskID` from its checkpoint: pending again, due
-    /// now, its attempts counted afresh; a scheduler still holding an old lease on it is fenced
-    /// off by the next claim's epoch. Audited as `disbursement.redrive`.
+    /// now (unleased), its attempts counted afresh; a scheduler still holding an old lease on it
+    /// is fenced off by the next claim's epoch. Audited as `disbursement.redrive`.
     ///
     /// - Throws: ``BusinessFailure`` notFound; conflict when the task is neither failed nor
     ///   stalled, or its run is cancelled; ``PostgresError``.
