@@ -30,12 +30,13 @@ extension DemoData {
         self.progress("benefits", 0, active + 3 * odd)
         let benefits = try tx.query(
             """
-            WITH ages AS (
+            WITH ages AS MATERIALIZED (
                 SELECT shebao.policy_value('320000', 'retirement_age_male', shebao.today()) AS male,
-                    shebao.policy_value('320000', 'retirement_age_female', shebao.today()) AS female
+                    shebao.policy_value('320000', 'retirement_age_female', shebao.today()) AS female,
+                    shebao.today() AS today
             ), ranked AS (
-                SELECT p.id, p.office_id, p.bank_card_number, r.retired_on,
-                    row_number() OVER (ORDER BY r.retired_on > shebao.today(), p.id) AS k
+                SELECT p.id, p.office_id, p.bank_card_number, r.retired_on, r.retired_on <= a.today AS of_age,
+                    row_number() OVER (ORDER BY r.retired_on > a.today, p.id) AS k
                 FROM shebao.person p CROSS JOIN ages a
                 CROSS JOIN LATERAL (
                     SELECT (p.birth_date + make_interval(years => CASE p.gender WHEN 'male' THEN a.male ELSE a.female END))::date
@@ -49,7 +50,7 @@ extension DemoData {
                 SELECT r.*, CASE WHEN r.k <= $1 THEN 'active' ELSE (ARRAY['suspended', 'ended', 'later'])[((r.k - $1 - 1) % 3 + 1)::integer] END
                     AS odd
                 FROM ranked r
-                WHERE r.k <= $1 OR (r.k <= $1 + 3 * $2 AND r.retired_on <= shebao.today())
+                WHERE r.k <= $1 OR (r.k <= $1 + 3 * $2 AND r.of_age)
             )
             INSERT INTO shebao.benefit (office_id, person_id, scheme_code, kind, monthly_amount_fen, start_period, end_period,
                 bank_code, bank_card_number, status, status_reason, status_changed_on)

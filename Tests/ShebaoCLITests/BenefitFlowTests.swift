@@ -23,9 +23,9 @@ struct BenefitFlowTests {
         return ["type": "benefit_takeover", "payload": payload.merging(changes) { $1 }]
     }
 
-    /// Takes the pension over through the workflow; the benefit's ID.
-    static func takenOver(_ office: BusinessTypesTests.Office) throws -> Int64 {
-        let approved = try office.submitAndApprove(try office.create(Self.takeover()))
+    /// Takes the pension (with `changes`) over through the workflow; the benefit's ID.
+    static func takenOver(_ office: BusinessTypesTests.Office, _ changes: [String: Any] = [:]) throws -> Int64 {
+        let approved = try office.submitAndApprove(try office.create(Self.takeover(changes)))
         let application = try #require(approved.object["id"] as? Int)
         return try office.scalar(
             "SELECT id FROM shebao.benefit WHERE application_id = $1",
@@ -119,6 +119,15 @@ struct BenefitFlowTests {
         let items = try #require(list.object["items"] as? [[String: Any]], "\(list.text)")
         #expect(items.map { $0["id"] as? Int } == [Int(benefit)])
         #expect(items.first?["bankCardMasked"] as? String == "622202******7894")
+        // A second benefit of the person, for a second page: its link carries the query as it came,
+        // a parameter no operation declares included, escaped into one line of printable text.
+        let survivorID = try Self.takenOver(office, ["kind": "survivor_pension"])
+        let first = try fixture.request("GET", "/api/v1/benefits?limit=1&%07bell=%E2%80%A8", token: office.clerk)
+        let next = try #require(first.object["next"] as? String, "\(first.text)")
+        #expect(next.hasPrefix("/api/v1/benefits?") && next.contains("%07bell=%E2%80%A8"), "\(next)")
+        #expect(next.unicodeScalars.allSatisfy { (0x20..<0x7F).contains($0.value) }, "\(next)")
+        let second = try fixture.request("GET", next, token: office.clerk)
+        #expect((second.object["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(benefit)])
         let none = try fixture.request("GET", "/api/v1/benefits", token: office.otherClerk)
         #expect((none.object["items"] as? [Any])?.isEmpty == true, "\(none.text)")
         #expect(try fixture.request("GET", "/api/v1/benefits/\(benefit)", token: office.otherReviewer).status == 404)
@@ -162,7 +171,7 @@ struct BenefitFlowTests {
         ).map { try $0.decode(0, as: String.self) }
         #expect(audited == ["benefit.read", "benefit.suspend", "benefit.end"])
 
-        // The person logs in and sees their own benefit, and nobody else's.
+        // The person logs in and sees their own benefits (another's are the in-process tests').
         let hash = try PasswordHash.make(password: "huaxia2026", parameters: .init(logN: 10, r: 8, p: 1))
         _ = try fixture.sql(
             """
@@ -178,9 +187,12 @@ struct BenefitFlowTests {
         )
         let person = try #require(login.object["token"] as? String, "\(login.text)")
         let own = try fixture.request("GET", "/api/v1/benefits", token: person)
-        #expect((own.object["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(benefit)], "\(own.text)")
+        #expect(
+            (own.object["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [Int(survivorID), Int(benefit)],
+            "\(own.text)"
+        )
         #expect(try fixture.request("GET", "/api/v1/benefits/\(benefit)", token: person).status == 200)
-        #expect(try fixture.request("GET", "/api/v1/benefits/\(benefit + 1)", token: person).status == 404)
+        #expect(try fixture.request("GET", "/api/v1/benefits/\(survivorID + 1)", token: person).status == 404)
         #expect(try change(["status": "active"], "*", token: person).status == 403)
     }
 }
