@@ -18,6 +18,7 @@ public enum APIRoutes {
         ApplicationRoutes.register(on: &api, service: business)
         VoucherRoutes.register(on: &api, service: business, publicURL: publicURL)
         RegistryRoutes.register(on: &api, service: business)
+        BenefitRoutes.register(on: &api, service: business)
         InboxRoutes.register(on: &api, service: business)
         NotificationAdminRoutes.register(on: &api, service: business)
     }

@@ -4,10 +4,12 @@ public import Security
 
 /// Demo and scale data: a province (Jiangsu) with its 13 cities, districts and service points;
 /// operators for every role; employers with valid credit codes; persons with valid citizen IDs,
-/// mobile numbers and bank cards; their enrolments; and a year of contribution history.
+/// mobile numbers and bank cards; their enrolments; a year of contribution history; and basic
+/// pensions with the offices' disbursement schedules.
 ///
-/// Persons and employers go in through COPY, dues and account entries through set-based SQL,
-/// so a million persons load in minutes. Everything is derived from counters, so a run is
+/// Persons and employers go in through COPY, dues, account entries and benefits through
+/// set-based SQL, so a million persons load in minutes (and a million benefits in well under
+/// one). Everything is derived from counters, so a run is
 /// reproducible. Runs as the schema owner (or a superuser).
 public struct DemoData {
     public struct Options: Sendable {
@@ -15,6 +17,10 @@ public struct DemoData {
         public var persons = 2_000
         /// Offices in all, the province and its cities included (at least 20).
         public var offices = 30
+        /// Active basic pensions paid from before this month, at most ``persons``; nil for a
+        /// tenth of the persons. A few suspended, ended and starting next month come beside
+        /// them while persons of retirement age are left (``DemoData/loadBenefits(_:)``).
+        public var benefits: Int?
         /// The password of the demo operators and of the demo person who has one
         /// (``Examples/personCitizenID``).
         public var password = "Shebao@2026"
@@ -25,6 +31,9 @@ public struct DemoData {
         public var firstPeriod = 202501
 
         public init() {}
+
+        /// ``benefits``, or a tenth of the persons.
+        public var benefitCount: Int { self.benefits ?? self.persons / 10 }
     }
 
     /// A demo operator, at the first district of Nanjing.
@@ -71,6 +80,9 @@ public struct DemoData {
         public var persons = 0
         public var enrolments = 0
         public var dues = 0
+        /// Benefits, every status, and the offices' disbursement schedules.
+        public var benefits = 0
+        public var schedules = 0
         /// Applications waiting in the demo reviewer's queue.
         public var applications = 0
         /// False when the database already held demo data and nothing was added.
@@ -83,6 +95,10 @@ public struct DemoData {
     /// - Parameter progress: told (stage, done, total) as rows go in.
     public init(options: Options, progress: @escaping (String, Int, Int) -> Void = { _, _, _ in }) {
         precondition(options.offices >= 20 && options.persons >= 1, "at least 20 offices and 1 person")
+        precondition(
+            (0...options.persons).contains(options.benefitCount),
+            "no more benefits than persons: one basic pension a person"
+        )
         precondition(options.firstPeriod >= Self.policyFirstPeriod, "the history starts before the demo policy")
         self.options = options
         self.progress = progress
@@ -119,6 +135,7 @@ public struct DemoData {
             summary.enrolments = try self.loadEnrolments(tx)
             summary.dues = try self.loadHistory(tx)
             summary.persons += try self.loadExamples(tx, office: clerksOffice)
+            (summary.benefits, summary.schedules) = try self.loadBenefits(tx)
             summary.applications = try self.loadApplications(tx, office: clerksOffice)
             try tx.execute(unsafeScript: "ANALYZE")
             return summary

@@ -9,6 +9,7 @@ public enum ApplicationType: String, Sendable, Hashable, CaseIterable, Codable {
     case baseDeclaration = "base_declaration"
     case transferOut = "transfer_out"
     case transferIn = "transfer_in"
+    case benefitTakeover = "benefit_takeover"
 }
 
 /// One scheme a person is enrolled in: by an employer for employee schemes (110, 120, 210, 310,
@@ -308,5 +309,66 @@ public struct TransferIn: Sendable, Hashable, Codable {
     ) {
         self.transferId = transferId
         self.startPeriod = startPeriod
+    }
+}
+
+/// 待遇接续（原系统移交）: a person already receiving a recurring benefit, a pensioner say, taken
+/// over from a previous system with the figures that system paid.
+public struct BenefitTakeover: Sendable, Hashable, Codable, IdentifiesPerson {
+    /// The most characters of the previous system's reference.
+    public static let maximumReferenceLength = 64
+
+    /// Who: the citizen ID, or empty when ``personId`` names the person instead.
+    public var citizenId: String
+    /// The person's record, in place of (or beside) the citizen ID.
+    public var personId: Int64?
+    /// A recurring ``BenefitKind``: `basic_pension`, `unemployment_benefit`,
+    /// `disability_allowance`, `survivor_pension`.
+    public var kind: String
+    /// The monthly amount, in fen.
+    public var monthlyAmountFen: Int64
+    /// The first period paid, `YYYYMM`.
+    public var startPeriod: Int
+    /// The last period paid, `YYYYMM`, when the entitlement ends at a known month.
+    public var endPeriod: Int?
+    /// The paying bank's code (`shebao.bank`): `ICBC`, `BOC`, `CCB`.
+    public var bankCode: String
+    public var bankCardNumber: String
+    /// What the previous system called the record.
+    public var previousReference: String?
+
+    public init(
+        citizenId: String,
+        personId: Int64? = nil,
+        kind: String,
+        monthlyAmountFen: Int64,
+        startPeriod: Int,
+        endPeriod: Int? = nil,
+        bankCode: String,
+        bankCardNumber: String,
+        previousReference: String? = nil
+    ) {
+        self.citizenId = citizenId
+        self.personId = personId
+        self.kind = kind
+        self.monthlyAmountFen = monthlyAmountFen
+        self.startPeriod = startPeriod
+        self.endPeriod = endPeriod
+        self.bankCode = bankCode
+        self.bankCardNumber = bankCardNumber
+        self.previousReference = previousReference
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.citizenId = try container.decodeIfPresent(String.self, forKey: .citizenId) ?? ""
+        self.personId = try container.decodeIfPresent(Int64.self, forKey: .personId)
+        self.kind = try container.decode(String.self, forKey: .kind)
+        self.monthlyAmountFen = try container.decode(Int64.self, forKey: .monthlyAmountFen)
+        self.startPeriod = try container.decode(Int.self, forKey: .startPeriod)
+        self.endPeriod = try container.decodeIfPresent(Int.self, forKey: .endPeriod)
+        self.bankCode = try container.decode(String.self, forKey: .bankCode)
+        self.bankCardNumber = try container.decode(String.self, forKey: .bankCardNumber)
+        self.previousReference = try container.decodeIfPresent(String.self, forKey: .previousReference)
     }
 }

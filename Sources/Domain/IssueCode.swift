@@ -89,6 +89,10 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable {
     case industryCodeInvalid = "industry_code.invalid"
     /// Not a landline or mobile number (5–20 of digits, `+`, `-`).
     case phoneInvalid = "phone.invalid"
+    /// A monthly benefit of nothing, or beyond any plausible figure. `min`, `max` (yuan).
+    case benefitAmountOutOfRange = "benefit.amount_out_of_range"
+    /// A benefit's end period before its start. `start`.
+    case benefitEndBeforeStart = "benefit.end_before_start"
 
     // MARK: Compliance
     /// Actively enrolled in this scheme already, at office `office` (its code only).
@@ -147,4 +151,9 @@ public enum IssueCode: String, Sendable, Hashable, CaseIterable {
     case transferOfficeInvalid = "transfer.office_invalid"
     /// The person has an application of the same kind under way. `application`.
     case applicationPending = "application.pending"
+    /// The person has a benefit of this kind already, not ended, at office `office` (its code
+    /// only). `kind`, `status`.
+    case benefitExists = "benefit.exists"
+    /// No bank of that code pays benefits. `allowed`.
+    case bankNotFound = "bank.not_found"
 }

@@ -56,8 +56,11 @@ public enum IssueMessages {
             case ("active", .zh): "正常"
             case ("suspended", .zh): "暂停"
             case ("closed", .zh): "注销"
+            case ("ended", .zh): "终止"
             default: value
             }
+        case ("kind", _):
+            return BenefitKind(rawValue: value)?.name(language) ?? value
         case ("expected", _):
             let values = value.split(separator: ",").map { Self.renderType(String($0), language) }
             return values.joined(separator: language == .zh ? "或" : " or ")
@@ -145,6 +148,8 @@ public enum IssueMessages {
         case .citizenIDRepeated: "该公民身份号码与第 {line} 行重复"
         case .industryCodeInvalid: "行业代码格式错误，应为门类字母 A–T 加至多 4 位数字（GB/T 4754）"
         case .phoneInvalid: "联系电话格式错误，应为 5–20 位数字，可含“+”“-”"
+        case .benefitAmountOutOfRange: "月待遇金额超出范围，应在 {min} 至 {max} 元之间"
+        case .benefitEndBeforeStart: "待遇终止期间早于起始期间 {start}"
         case .enrolmentActiveElsewhere: "该人员已在经办机构 {office} 参加此险种且处于参保状态，不能重复参保"
         case .enrolmentAlreadyActive: "该人员已在本经办机构参加此险种且处于参保状态，不能重复参保"
         case .enrolmentConflictingScheme: "该人员正在参加{conflicting}，不能同时参加{scheme}"
@@ -175,6 +180,8 @@ public enum IssueMessages {
         case .nothingChanged: "没有需要变更的信息"
         case .transferOfficeInvalid: "转入经办机构 {office} 不存在或为本人当前参保的经办机构"
         case .applicationPending: "该人员已有同类业务申请 {application} 正在办理中"
+        case .benefitExists: "该人员已在经办机构 {office} 享受{kind}（{status}），不能重复接续"
+        case .bankNotFound: "代发银行代码无效，可选银行为：{allowed}"
         }
     }
 
@@ -227,6 +234,8 @@ public enum IssueMessages {
         case .citizenIDRepeated: "This citizen ID repeats line {line}."
         case .industryCodeInvalid: "An industry code (GB/T 4754) is a section letter A–T and up to four digits."
         case .phoneInvalid: "A telephone number is 5 to 20 digits, with + and - allowed."
+        case .benefitAmountOutOfRange: "The monthly amount must be between {min} and {max} yuan."
+        case .benefitEndBeforeStart: "The end period is before the benefit's start period {start}."
         case .enrolmentActiveElsewhere: "Already actively enrolled in this scheme at office {office}."
         case .enrolmentAlreadyActive: "Already actively enrolled in this scheme at this office."
         case .enrolmentConflictingScheme: "Actively enrolled in {conflicting}, which excludes {scheme}."
@@ -260,6 +269,8 @@ public enum IssueMessages {
         case .nothingChanged: "Nothing to change."
         case .transferOfficeInvalid: "The office {office} does not exist or is the person's own."
         case .applicationPending: "The person has application {application} of the same kind under way."
+        case .benefitExists: "The person receives a {kind} already ({status}), at office {office}."
+        case .bankNotFound: "No bank of that code pays benefits; banks: {allowed}."
         }
     }
 }

@@ -15,7 +15,8 @@ struct AdminCommand: ParsableCommand {
 }
 
 /// `shebao admin seed-demo`: the demo province, its offices, operators for every role, and
-/// persons, employers, enrolments and a year of contributions; `--persons` scales it up.
+/// persons, employers, enrolments, a year of contributions and basic pensions; `--persons` and
+/// `--benefits` scale it up.
 struct SeedDemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed-demo",
@@ -35,6 +36,15 @@ struct SeedDemoCommand: ParsableCommand {
     @Option(help: "Offices in all, the province and its 13 cities included (at least 20).")
     var offices = 30
 
+    @Option(
+        help: """
+            Active basic pensions, one a person, at most --persons (default: a tenth of the persons). Persons of \
+            retirement age are taken first; a few suspended, ended and later ones come beside them while such \
+            persons are left.
+            """
+    )
+    var benefits: Int?
+
     @Flag(help: "Show no progress bar.")
     var quiet = false
 
@@ -45,6 +55,12 @@ struct SeedDemoCommand: ParsableCommand {
         guard self.offices >= 20 && self.offices <= 10_000 else {
             throw ValidationError("--offices must be between 20 and 10,000")
         }
+        if let benefits = self.benefits, !(0...self.persons).contains(benefits) {
+            throw ValidationError(
+                "--benefits must be between 0 and --persons (\(self.persons)): a person has one basic pension; "
+                    + "ask for more persons"
+            )
+        }
     }
 
     func run() throws {
@@ -53,7 +69,8 @@ struct SeedDemoCommand: ParsableCommand {
             if summary.seeded {
                 print(
                     "seeded: \(summary.offices) offices, \(summary.operators) operators, \(summary.employers) employers, "
-                        + "\(summary.persons) persons, \(summary.enrolments) enrolments, \(summary.dues) contribution lines"
+                        + "\(summary.persons) persons, \(summary.enrolments) enrolments, \(summary.dues) contribution lines, "
+                        + "\(summary.benefits) benefits, \(summary.schedules) disbursement schedules"
                 )
             } else {
                 print("the database already has offices: nothing seeded")
@@ -68,6 +85,7 @@ struct SeedDemoCommand: ParsableCommand {
         var options = DemoData.Options()
         options.persons = self.persons
         options.offices = self.offices
+        options.benefits = self.benefits
         let bar = ProgressBar(isEnabled: !self.quiet && isatty(STDERR_FILENO) == 1)
         let connection = try ownerConnection(self.databaseURL)
         defer { connection.close() }

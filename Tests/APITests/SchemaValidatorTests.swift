@@ -45,6 +45,15 @@ import Testing
         )
     }
 
+    @Test func aMemberNamedWithControlCharactersIsNamedByTheirEscapes() throws {
+        let body = #"{"status": "active", "\u0007bell\u007f": 1, "a\ufffd\nb": 2}"#
+        #expect(
+            try self.fields(body, "BenefitStatusChange") == [
+                #"\u0007bell\u007f unknown_field"#, #"a\ufffd\u000ab unknown_field"#,
+            ]
+        )
+    }
+
     @Test func theTypeChoosesThePayloadSchema() throws {
         // A transfer_in payload under `type: enrolment` is checked as an enrolment's.
         #expect(

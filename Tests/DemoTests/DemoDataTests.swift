@@ -118,9 +118,87 @@ struct DemoDataTests {
                 #expect(stored?.bytes == demo.totpSecret.flatMap(Base32.decode), "\(demo.username)")
             }
         }
+        try database.withConnection { try Self.expectBenefits(on: $0, summary, active: 60, odd: 3) }
         // A second run adds nothing.
         let again = try database.withConnection { try DemoData(options: options).load(on: $0) }
         #expect(!again.seeded)
+    }
+
+    /// The demo's pensions: `active` paid from before this month and `odd` each suspended, ended
+    /// and starting next month, of persons of retirement age, 1,500 to 6,000 yuan a month through
+    /// the three banks, to the person's own (valid) card; and a schedule of every office with
+    /// benefits, on the 15th.
+    static func expectBenefits(
+        on connection: PostgresConnection,
+        _ summary: DemoData.Summary,
+        active: Int,
+        odd: Int
+    ) throws {
+        let counts = try connection.query(
+            """
+            SELECT b.status, b.start_period > shebao.current_period() AS later, count(*) FROM shebao.benefit b
+            GROUP BY 1, 2 ORDER BY 1, 2
+            """
+        ).map {
+            "\(try $0.decode(0, as: String.self))\(try $0.decode(1, as: Bool.self) ? " later" : "")=\(try $0.decode(2, as: Int.self))"
+        }
+        var expected = ["active=\(active)"]
+        if odd > 0 { expected = ["active=\(active)", "active later=\(odd)", "ended=\(odd)", "suspended=\(odd)"] }
+        #expect(counts == expected)
+        #expect(summary.benefits == active + 3 * odd)
+        let benefits = try connection.query(
+            """
+            SELECT b.kind, b.scheme_code, b.monthly_amount_fen, b.bank_code, b.bank_card_number, p.bank_card_number,
+                b.status_reason, b.status_changed_on::text, b.end_period,
+                p.birth_date + make_interval(years => CASE p.gender WHEN 'male' THEN 60 ELSE 50 END) <= now()
+            FROM shebao.benefit b JOIN shebao.person p ON p.id = b.person_id
+            """
+        )
+        var banks: Set<String> = []
+        for row in benefits {
+            #expect(try row.decode(0, as: String.self) == "basic_pension" && row.decode(1, as: String.self) == "110")
+            #expect((150_000...600_000).contains(try row.decode(2, as: Int64.self)))
+            banks.insert(try row.decode(3, as: String.self))
+            let card = try row.decode(4, as: String.self)
+            #expect(Luhn.isValid(card) && BankCard.validate(card, field: "card").1.isEmpty)
+            #expect(try row.decode(5, as: String.self) == card, "the person's own card")
+            let hasReason = try row.decode(6, as: String?.self) != nil
+            #expect(hasReason == (try row.decode(7, as: String?.self) != nil))
+            #expect(try row.decode(9, as: Bool.self), "of retirement age")
+        }
+        #expect(banks == ["ICBC", "BOC", "CCB"])
+        let schedules = try connection.query(
+            """
+            SELECT count(*), count(*) FILTER (WHERE s.benefit_kind = 'basic_pension' AND s.day_of_month = 15 AND s.active),
+                (SELECT count(DISTINCT office_id) FROM shebao.benefit)
+            FROM shebao.disbursement_schedule s
+            """
+        ).single()
+        let offices = try schedules.decode(2, as: Int.self)
+        #expect(offices > 1 && summary.schedules == offices)
+        #expect(try schedules.decode(0, as: Int.self) == offices && schedules.decode(1, as: Int.self) == offices)
+    }
+
+    @Test func asManyBenefitsAsPersonsAreAllActiveAndMoreAreRefused() throws {
+        let database = try TestDatabase.create("demobenefits")
+        defer { database.drop() }
+        var options = Self.options(persons: 120, offices: 20)
+        options.benefits = 120
+        let summary = try database.withConnection { try DemoData(options: options).load(on: $0) }
+        try database.withConnection { try Self.expectBenefits(on: $0, summary, active: 120, odd: 0) }
+        #expect(DemoData.Options().benefitCount == 200, "a tenth of the persons by default")
+
+        // The command line says so before it connects.
+        guard let executable = TestEnvironment.shebaoExecutable else { return }
+        let refused = try Subprocess.run(
+            executable,
+            ["admin", "seed-demo", "--database-url", try database.url(), "--persons", "10", "--benefits", "11"]
+        )
+        #expect(refused.status != 0)
+        #expect(
+            refused.standardError.contains("--benefits must be between 0 and --persons"),
+            "\(refused.standardError)"
+        )
     }
 
     /// The demo's applications are written as rows; their checks are run and stored afterwards,

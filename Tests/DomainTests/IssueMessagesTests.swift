@@ -33,6 +33,10 @@ struct IssueMessagesTests {
         .periodBeforeBirth: ["period": "198901"],
         .transferOfficeInvalid: ["office": "440305"],
         .applicationPending: ["application": "A2025000123"],
+        .benefitAmountOutOfRange: ["min": "0.01", "max": "50000.00"],
+        .benefitEndBeforeStart: ["start": "202001"],
+        .benefitExists: ["office": "320102", "kind": "basic_pension", "status": "suspended"],
+        .bankNotFound: ["allowed": "BOC,CCB,ICBC"],
         .wrongType: ["expected": "integer,null"],
         .tooShort: ["min": "1"],
         .patternMismatch: ["pattern": "^[0-9]+$"],
@@ -82,6 +86,15 @@ struct IssueMessagesTests {
         #expect(zh.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) })
         #expect(en.unicodeScalars.allSatisfy { $0.value < 0x3000 })
         #expect(zh != en)
+    }
+
+    @Test func aBenefitThatExistsIsNamedByItsKindAndStatusInEachLanguage() {
+        let arguments = Self.documentedArguments[.benefitExists]!
+        #expect(IssueMessages.text(.benefitExists, arguments, .zh) == "该人员已在经办机构 320102 享受基本养老金（暂停），不能重复接续")
+        #expect(
+            IssueMessages.text(.benefitExists, arguments, .en)
+                == "The person receives a basic pension already (suspended), at office 320102."
+        )
     }
 
     @Test func messagesAreDistinctPerCode() {

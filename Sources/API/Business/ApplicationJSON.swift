@@ -145,6 +145,36 @@ enum EffectsJSON {
         writer.beginArray()
         for line in effects.enrolments { writer.string(line) }
         writer.endArray()
+        if let benefit = effects.benefit {
+            writer.key("benefit")
+            Self.write(benefit, language, into: &writer)
+        }
+        writer.endObject()
+    }
+
+    /// The benefit a takeover brings in, as `BenefitEffect`.
+    static func write(_ benefit: Effects.Benefit, _ language: Language, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.key("kind")
+        writer.string(benefit.kind)
+        writer.key("kindName")
+        writer.string(BenefitKind(rawValue: benefit.kind)?.name(language) ?? benefit.kind)
+        writer.key("schemeCode")
+        writer.string(benefit.schemeCode)
+        writer.key("monthlyAmountFen")
+        writer.number(benefit.monthlyAmountFen)
+        writer.key("monthlyAmount")
+        writer.string(Money.yuan(benefit.monthlyAmountFen))
+        writer.key("startPeriod")
+        writer.number(benefit.startPeriod)
+        writer.key("endPeriod")
+        writer.optional(benefit.endPeriod.map(Int64.init))
+        for (key, value) in [
+            ("bankCode", benefit.bankCode), ("bankName", benefit.bankName), ("bankCardMasked", benefit.bankCardMasked),
+        ] {
+            writer.key(key)
+            writer.string(value)
+        }
         writer.endObject()
     }
 }

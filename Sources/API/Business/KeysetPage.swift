@@ -30,7 +30,11 @@ enum KeysetPage {
         if let last = page.nextCursor {
             var items = request.queryItems.filter { $0.name != "cursor" }
             items.append(("cursor", "\(last)"))
-            writer.string(path + "?" + items.map { "\($0.name)=\(Query.escape($0.value))" }.joined(separator: "&"))
+            // Names escaped as values are: the query may carry parameters the operation does not
+            // declare, which no schema checked, and the link is one line of printable text.
+            writer.string(
+                path + "?" + items.map { "\(Query.escape($0.name))=\(Query.escape($0.value))" }.joined(separator: "&")
+            )
         } else {
             writer.null()
         }

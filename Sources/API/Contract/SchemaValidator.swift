@@ -246,8 +246,20 @@ struct SchemaValidator: Sendable {
         }
     }
 
+    /// `path.name`. A member's name is the client's text, which no schema checked: a control
+    /// character or U+FFFD in it is written as its JSON escape (`\u0007`), so that a path is one
+    /// line of printable text, as an issue's `field` is described.
     private static func member(_ path: String, _ name: String) -> String {
-        path.isEmpty ? name : "\(path).\(name)"
+        var printable = ""
+        for scalar in name.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0xFFFD {
+                let hex = String(scalar.value, radix: 16, uppercase: false)
+                printable += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            } else {
+                printable.unicodeScalars.append(scalar)
+            }
+        }
+        return path.isEmpty ? printable : "\(path).\(printable)"
     }
 
     private static func notAllowed(_ path: String, _ allowed: [OpenAPI.JSONValue]) -> ValidationIssue {

@@ -83,7 +83,8 @@ extension OpenAPI {
 
         static let headers: [String: JSONValue] = [
             "ETag": [
-                "description": "The application's version, quoted: send it back in If-Match.",
+                "description":
+                    "The record's version (an application's, a benefit's), quoted: send it back in If-Match.",
                 "schema": ["type": "string", "examples": ["\"3\""]],
             ],
             "Location": [

@@ -88,6 +88,7 @@ public enum OpenAPIDocument {
         ("registry", "参保人员与参保单位 / Persons and employers"),
         ("documents", "材料 / Scanned documents"),
         ("vouchers", "办理凭证 / Vouchers"),
+        ("benefits", "待遇 / Benefits"),
         ("audit", "审计 / Audit"),
         ("admin", "系统管理 / Administration"),
         ("system", "运行状态 / Operations"),

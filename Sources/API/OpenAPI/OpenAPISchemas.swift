@@ -17,6 +17,7 @@ extension OpenAPI {
                 .merging(Self.authentication) { first, _ in first }
                 .merging(Self.administration) { first, _ in first }
                 .merging(Self.notifications) { first, _ in first }
+                .merging(Self.benefits) { first, _ in first }
         }
 
         /// The schema of each business type's payload.
@@ -31,6 +32,7 @@ extension OpenAPI {
             case .baseDeclaration: "BaseDeclaration"
             case .transferOut: "TransferOut"
             case .transferIn: "TransferIn"
+            case .benefitTakeover: "BenefitTakeover"
             }
         }
 
@@ -196,8 +198,9 @@ extension OpenAPI {
                             Schema.string(),
                             "The enrolments that end, or move with a transfer."
                         ),
+                        "benefit": Schema.ref("BenefitEffect"),
                     ],
-                    optional: ["monthlyEmployerFen", "monthlyPersonalFen", "coverFrom"],
+                    optional: ["monthlyEmployerFen", "monthlyPersonalFen", "coverFrom", "benefit"],
                     description: "What approving the application would do (or did). Money is integer fen; "
                         + "the yuan strings beside it are for display."
                 ),

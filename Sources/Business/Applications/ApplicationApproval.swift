@@ -14,6 +14,8 @@ public enum ApplicationApproval {
         var employerID: Int64?
         var employerName: String?
         var creditCode: String?
+        /// The benefit a takeover inserted.
+        var benefitID: Int64?
     }
 
     /// Applies `outcome`'s effects for application `record`.
@@ -106,6 +108,15 @@ public enum ApplicationApproval {
         case .transferIn(let p):
             subject.personID = try connection.query(Self.acceptTransfer, [p.transferId, p.startPeriod, record.id])
                 .single().decode(0, as: Int64.self)
+        case .benefitTakeover(let p):
+            guard let person = outcome.personID, let benefit = outcome.effects.benefit else { throw Self.vanished }
+            subject.benefitID = try connection.query(
+                Self.insertBenefit,
+                [
+                    record.officeID, person, benefit.schemeCode, benefit.kind, benefit.monthlyAmountFen,
+                    benefit.startPeriod, benefit.endPeriod, benefit.bankCode, p.bankCardNumber, record.id,
+                ]
+            ).single().decode(0, as: Int64.self)
         }
         if let person = subject.personID {
             try connection.query(Self.claimDocuments, [record.id, person])
@@ -235,6 +246,13 @@ public enum ApplicationApproval {
         """
         INSERT INTO shebao.person_transfer (office_id, destination_office_id, person_id, citizen_id, last_period, \
         out_application_id) SELECT $1, o.id, $3, $4, $5, $6 FROM shebao.office o WHERE o.code = $2
+        """
+    )
+    static let insertBenefit = PreparedStatement(
+        """
+        INSERT INTO shebao.benefit (office_id, person_id, scheme_code, kind, monthly_amount_fen, start_period, \
+        end_period, bank_code, bank_card_number, status, application_id) \
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10) RETURNING id
         """
     )
     static let acceptTransfer = PreparedStatement("SELECT shebao.accept_transfer($1, $2::integer, $3)")

@@ -25,6 +25,7 @@ extension ApplicationChecks {
                     payload,
                     office: try OfficeInfo.load(record.officeID, on: tx),
                     today: CalendarDate(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)),
+                    application: record.id,
                     on: tx
                 )
                 try tx.query(Self.store, [record.id, try PostgresJSON(encoding: StoredChecks(outcome))])

@@ -60,6 +60,23 @@ public struct Effects: Codable, Sendable, Hashable {
     public var coverFrom: String?
     /// The enrolments that end, or move with a transfer.
     public var enrolments: [String] = []
+    /// The benefit a takeover brings in.
+    public var benefit: Benefit?
+
+    /// A benefit as approval inserts it.
+    public struct Benefit: Codable, Sendable, Hashable {
+        /// A ``BenefitKind``'s raw value.
+        public var kind: String
+        public var schemeCode: String
+        public var monthlyAmountFen: Int64
+        /// `YYYYMM`.
+        public var startPeriod: Int
+        public var endPeriod: Int?
+        public var bankCode: String
+        public var bankName: String
+        /// The card the benefit is paid to, masked (``Masking/bankCard(_:)``).
+        public var bankCardMasked: String
+    }
 
     public mutating func total() {
         guard !self.contributions.isEmpty else { return }
@@ -98,10 +115,17 @@ public struct CheckOutcome: Sendable {
 /// caller's scope sees them and through the functions that answer an office code across
 /// offices).
 public enum ApplicationChecks {
+    /// Both stages on `payload` for an application of `office`, as of `today`.
+    ///
+    /// - Parameters:
+    ///   - application: the stored application the payload is of, if any: what a check against
+    ///     the other applications under way leaves out.
+    /// - Throws: ``PostgresError``; ``BusinessFailure`` corrupt for a stored record it cannot read.
     public static func run(
         _ payload: TypedPayload,
         office: OfficeInfo,
         today: CalendarDate,
+        application: Int64? = nil,
         on connection: PostgresConnection
     ) throws -> CheckOutcome {
         let (resolved, identity) = try Self.resolvingPerson(payload, on: connection)
@@ -113,7 +137,7 @@ public enum ApplicationChecks {
         var outcome = CheckOutcome(payload: normalised, issues: identity + accuracy, office: office)
         // Whom the application is about is unknown: there is nothing to check it against.
         guard identity.isEmpty else { return outcome }
-        let context = Context(office: office, today: today, connection: connection)
+        let context = Context(office: office, today: today, application: application, connection: connection)
         switch normalised {
         case .personRegistration(let p): try context.personRegistration(p, &outcome)
         case .personChange(let p): try context.personChange(p, &outcome)
@@ -124,6 +148,7 @@ public enum ApplicationChecks {
         case .baseDeclaration(let p): try context.baseDeclaration(p, &outcome)
         case .transferOut(let p): try context.transferOut(p, &outcome)
         case .transferIn(let p): try context.transferIn(p, &outcome)
+        case .benefitTakeover(let p): try context.benefitTakeover(p, &outcome)
         }
         outcome.effects.total()
         return outcome
@@ -157,6 +182,7 @@ public enum ApplicationChecks {
         case .personChange(let p): return try resolved(p, TypedPayload.personChange)
         case .enrolment(let p): return try resolved(p, TypedPayload.enrolment)
         case .transferOut(let p): return try resolved(p, TypedPayload.transferOut)
+        case .benefitTakeover(let p): return try resolved(p, TypedPayload.benefitTakeover)
         case .personRegistration, .employerRegistration, .newbornEnrolment, .enrolmentEnd, .baseDeclaration,
             .transferIn:
             return (payload, [])
@@ -177,6 +203,8 @@ public enum ApplicationChecks {
     struct Context {
         var office: OfficeInfo
         var today: CalendarDate
+        /// The stored application checked, if any.
+        var application: Int64?
         var connection: PostgresConnection
 
         // MARK: Per type

@@ -128,6 +128,7 @@ public enum ApplicationNames {
             case .baseDeclaration: ("缴费基数申报", "contribution base declaration")
             case .transferOut: ("社会保险关系转出", "transfer out")
             case .transferIn: ("社会保险关系转入", "transfer in")
+            case .benefitTakeover: ("待遇接续（原系统移交）", "benefit takeover")
             }
         return language == .en ? names.1 : names.0
     }

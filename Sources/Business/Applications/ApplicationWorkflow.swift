@@ -7,6 +7,14 @@ import Store
 public enum ExpectedVersion: Sendable, Equatable {
     case any
     case oneOf([Int])
+
+    /// Whether a record of `version` is one expected.
+    public func admits(_ version: Int) -> Bool {
+        switch self {
+        case .any: true
+        case .oneOf(let versions): versions.contains(version)
+        }
+    }
 }
 
 /// The application workflow, one for every business type: preview (both check stages, nothing
@@ -59,7 +67,12 @@ public enum ApplicationWorkflow {
         _ context: BusinessContext
     ) throws -> ApplicationRecord {
         let (record, transition) = try Self.loadForMaker(id, expected, on: .changed, versionRequired: true, context)
-        let outcome = try Self.check(try payload(record.type), office: record.officeID, context)
+        let outcome = try Self.check(
+            try payload(record.type),
+            office: record.officeID,
+            application: record.id,
+            context
+        )
         try Self.persist(
             transition,
             of: record,
@@ -202,17 +215,23 @@ public enum ApplicationWorkflow {
     /// Runs both check stages again on the stored payload, as of now.
     static func recheck(_ record: ApplicationRecord, _ context: BusinessContext) throws -> CheckOutcome {
         let payload = try TypedPayload.decode(record.type, stored: record.payload)
-        return try Self.check(payload, office: record.officeID, context)
+        return try Self.check(payload, office: record.officeID, application: record.id, context)
     }
 
-    /// Both check stages on `payload` for an application of office `id`, as of the context's
-    /// day.
-    static func check(_ payload: TypedPayload, office id: Int64, _ context: BusinessContext) throws -> CheckOutcome {
+    /// Both check stages on `payload` for an application of office `id` (the stored
+    /// `application`, if it is one), as of the context's day.
+    static func check(
+        _ payload: TypedPayload,
+        office id: Int64,
+        application: Int64? = nil,
+        _ context: BusinessContext
+    ) throws -> CheckOutcome {
         let office = try OfficeInfo.load(id, on: context.connection)
         return try ApplicationChecks.run(
             payload,
             office: office,
             today: CalendarDate(secondsSinceEpoch: Int64(context.now.timeIntervalSince1970)),
+            application: application,
             on: context.connection
         )
     }
@@ -228,25 +247,19 @@ public enum ApplicationWorkflow {
         _ context: BusinessContext
     ) throws -> ApplicationRecord {
         let record = try ApplicationRecord.load(id, forUpdate: true, on: context.connection)
-        switch expected {
-        case nil:
-            if versionRequired {
-                throw BusinessFailure(
-                    .versionRequired,
-                    zh: "修改须带 If-Match（取自 ETag），以免覆盖他人的修改",
-                    en: "send If-Match with the ETag you read, so that no change is lost"
-                )
-            }
-        case .any:
-            break
-        case .oneOf(let versions):
-            guard versions.contains(record.version) else {
-                throw BusinessFailure(
-                    .stale(version: "\(record.version)"),
-                    zh: "该申请已被修改（当前版本 \(record.version)），请刷新后重试",
-                    en: "the application changed since you read it (now version \(record.version)); reload it"
-                )
-            }
+        if expected == nil && versionRequired {
+            throw BusinessFailure(
+                .versionRequired,
+                zh: "修改须带 If-Match（取自 ETag），以免覆盖他人的修改",
+                en: "send If-Match with the ETag you read, so that no change is lost"
+            )
+        }
+        if let expected, !expected.admits(record.version) {
+            throw BusinessFailure(
+                .stale(version: "\(record.version)"),
+                zh: "该申请已被修改（当前版本 \(record.version)），请刷新后重试",
+                en: "the application changed since you read it (now version \(record.version)); reload it"
+            )
         }
         return record
     }

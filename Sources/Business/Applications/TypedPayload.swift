@@ -13,6 +13,7 @@ public enum TypedPayload: Sendable, Hashable {
     case baseDeclaration(BaseDeclaration)
     case transferOut(TransferOut)
     case transferIn(TransferIn)
+    case benefitTakeover(BenefitTakeover)
 
     /// The largest body of an application taken: the largest its schema allows (a base
     /// declaration of 5,000 lines, each character escaped), which a test computes.
@@ -35,6 +36,7 @@ public enum TypedPayload: Sendable, Hashable {
         case .baseDeclaration: .baseDeclaration(try reader.read())
         case .transferOut: .transferOut(try reader.read())
         case .transferIn: .transferIn(try reader.read())
+        case .benefitTakeover: .benefitTakeover(try reader.read())
         }
     }
 
@@ -50,6 +52,7 @@ public enum TypedPayload: Sendable, Hashable {
         case .baseDeclaration: .baseDeclaration
         case .transferOut: .transferOut
         case .transferIn: .transferIn
+        case .benefitTakeover: .benefitTakeover
         }
     }
 
@@ -70,6 +73,7 @@ public enum TypedPayload: Sendable, Hashable {
         case .baseDeclaration(let p): return checked(p, TypedPayload.baseDeclaration)
         case .transferOut(let p): return checked(p, TypedPayload.transferOut)
         case .transferIn(let p): return checked(p, TypedPayload.transferIn)
+        case .benefitTakeover(let p): return checked(p, TypedPayload.benefitTakeover)
         }
     }
 
@@ -85,6 +89,7 @@ public enum TypedPayload: Sendable, Hashable {
         case .baseDeclaration(let p): try PostgresJSON(encoding: p)
         case .transferOut(let p): try PostgresJSON(encoding: p)
         case .transferIn(let p): try PostgresJSON(encoding: p)
+        case .benefitTakeover(let p): try PostgresJSON(encoding: p)
         }
     }
 }

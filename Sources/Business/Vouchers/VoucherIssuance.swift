@@ -39,7 +39,7 @@ public enum VoucherIssuance {
             submittedAt: Self.chinaTime(record.submittedAt ?? record.createdAt),
             issuedAt: Self.chinaTime(Date()),
             result: ApplicationStatus.approved.rawValue,
-            details: Self.details(outcome.effects),
+            details: Self.details(outcome.effects, benefitID: subject.benefitID),
             timeLimitWorkingDays: timeLimit
         )
         let code = VoucherCode.compute(number: number, content: content, key: key)
@@ -93,7 +93,9 @@ public enum VoucherIssuance {
         }
     }
 
-    public static func details(_ effects: Effects) -> [VoucherContent.Detail] {
+    /// The lines of what was decided, from the effects; `benefitID` names the benefit a
+    /// takeover inserted.
+    public static func details(_ effects: Effects, benefitID: Int64? = nil) -> [VoucherContent.Detail] {
         var details: [VoucherContent.Detail] = []
         for line in effects.contributions {
             let scheme = Scheme(rawValue: line.schemeCode)
@@ -133,6 +135,9 @@ public enum VoucherIssuance {
                 )
             )
         }
+        if let benefit = effects.benefit {
+            details += Self.benefitDetails(benefit, id: benefitID)
+        }
         if let cover = effects.coverFrom {
             details.append(
                 VoucherContent.Detail(
@@ -143,6 +148,30 @@ public enum VoucherIssuance {
             )
         }
         return details
+    }
+
+    /// The benefit a takeover brings in: its kind and record, the monthly amount and the periods,
+    /// the bank and the card's masked number.
+    static func benefitDetails(_ benefit: Effects.Benefit, id: Int64?) -> [VoucherContent.Detail] {
+        let kind = BenefitKind(rawValue: benefit.kind)
+        let periods = benefit.endPeriod.map { "\(benefit.startPeriod)–\($0)" } ?? "\(benefit.startPeriod) 起"
+        return [
+            VoucherContent.Detail(
+                labelZh: "待遇项目",
+                labelEn: "benefit",
+                value: (kind?.name(.zh) ?? benefit.kind) + (id.map { "（待遇编号 \($0)）" } ?? "")
+            ),
+            VoucherContent.Detail(
+                labelZh: "月待遇标准",
+                labelEn: "monthly amount",
+                value: "\(Money.yuan(benefit.monthlyAmountFen)) 元，\(periods)"
+            ),
+            VoucherContent.Detail(
+                labelZh: "代发银行",
+                labelEn: "paid to",
+                value: "\(benefit.bankName)（\(benefit.bankCode)）\(benefit.bankCardMasked)"
+            ),
+        ]
     }
 
     private static func operatorName(
