@@ -20,5 +20,6 @@ public enum APIRoutes {
         RegistryRoutes.register(on: &api, service: business)
         InboxRoutes.register(on: &api, service: business)
         NotificationAdminRoutes.register(on: &api, service: business)
+        DisbursementRoutes.register(on: &api, service: business)
     }
 }

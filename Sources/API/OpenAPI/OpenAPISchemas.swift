@@ -17,6 +17,7 @@ extension OpenAPI {
                 .merging(Self.authentication) { first, _ in first }
                 .merging(Self.administration) { first, _ in first }
                 .merging(Self.notifications) { first, _ in first }
+                .merging(Self.disbursement) { first, _ in first }
         }
 
         /// The schema of each business type's payload.
