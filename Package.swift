@@ -148,6 +148,8 @@ let package = Package(
                 "Demo",
                 "Scheduler",
                 "Outbound",
+                // `shebao disburse` GETs through libcurl beside Outbound's client, which only POSTs.
+                "CCurl",
                 "Store",
                 "Security",
                 "TLS",

@@ -21,5 +21,6 @@ public enum APIRoutes {
         BenefitRoutes.register(on: &api, service: business)
         InboxRoutes.register(on: &api, service: business)
         NotificationAdminRoutes.register(on: &api, service: business)
+        DisbursementRoutes.register(on: &api, service: business)
     }
 }

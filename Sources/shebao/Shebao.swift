@@ -20,10 +20,12 @@ struct Shebao: ParsableCommand {
               SHEBAO_SMS_LOG          the scheduler's development SMS log (one line per SMS)
               SHEBAO_AUDIT_ANCHOR_FILE  where the scheduler writes the audit chain's head
               SHEBAO_SCHEDULER_METRICS_PORT  the scheduler's /healthz and /metrics port
+              SHEBAO_URL, SHEBAO_TOKEN  the server and the session `shebao disburse` uses
             """,
         subcommands: [
             ServeCommand.self, WorkerCommand.self, SchedulerCommand.self, MigrateCommand.self, AdminCommand.self,
             AuditCommand.self,
+            DisburseCommand.self,
             DevCommand.self,
             ClusterCommand.self,
         ]

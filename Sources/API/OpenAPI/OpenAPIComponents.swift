@@ -83,9 +83,15 @@ extension OpenAPI {
 
         static let headers: [String: JSONValue] = [
             "ETag": [
-                "description":
-                    "The record's version (an application's, a benefit's), quoted: send it back in If-Match.",
+                "description": """
+                The version of an application, a benefit or a disbursement run, quoted: send it back in \
+                If-Match. For a file, its SHA-256 in hex, quoted.
+                """,
                 "schema": ["type": "string", "examples": ["\"3\""]],
+            ],
+            "Content-Disposition": [
+                "description": "`attachment` with the file's name (RFC 6266): `filename` in ASCII, `filename*` whole.",
+                "schema": ["type": "string"],
             ],
             "Location": [
                 "description": "Where the new resource is.",

@@ -59,7 +59,8 @@ public enum OpenAPIDocument {
         "version": "1.0.0",
         "description": """
         社会保险业务经办系统的 HTTP 接口：经办人员与参保人员登录，参保登记、信息变更、险种参保与停保、\
-        缴费基数申报、关系转移等业务的申请、预检、提交与复核，办理凭证的查看与公开验证，以及审计与系统管理。
+        缴费基数申报、关系转移等业务的申请、预检、提交与复核，办理凭证的查看与公开验证，待遇发放批次的计算、审批、\
+        银行文件与回盘，以及审计与系统管理。
 
         约定：JSON 使用 camelCase 与 UTF-8；错误为 RFC 9457 `application/problem+json`，数据校验错误在 \
         `errors: [{field, code, message}]` 中逐项列出；提示语默认为简体中文，`Accept-Language: en` 时为英文。\
@@ -70,7 +71,8 @@ public enum OpenAPIDocument {
         The HTTP API of the social insurance business-handling system: log-in of operators and insured \
         persons; applications for registration, changes, enrolment and its end, contribution base \
         declarations and transfers, with preview, submission and maker-checker review; vouchers and their \
-        public verification; audit and administration.
+        public verification; disbursement runs, their approval, bank files and the bank's answers; audit and \
+        administration.
 
         Conventions: JSON in camelCase, UTF-8. Errors are RFC 9457 `application/problem+json`; validation \
         failures list each field in `errors: [{field, code, message}]`. Messages are in Chinese unless \
@@ -89,6 +91,7 @@ public enum OpenAPIDocument {
         ("documents", "材料 / Scanned documents"),
         ("vouchers", "办理凭证 / Vouchers"),
         ("benefits", "待遇 / Benefits"),
+        ("disbursement", "待遇发放 / Disbursement runs, their bank files and the bank's answers"),
         ("audit", "审计 / Audit"),
         ("admin", "系统管理 / Administration"),
         ("system", "运行状态 / Operations"),

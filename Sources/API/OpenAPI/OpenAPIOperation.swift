@@ -229,6 +229,9 @@ extension OpenAPI {
         case json(String, description: String? = nil)
         /// A file's bytes: a JPEG, PNG or PDF.
         case upload
+        /// A file's bytes as they are, sent as any of `mediaTypes`: what the file is, its content
+        /// decides (`description` says how).
+        case file(mediaTypes: [String], description: String)
 
         func json(maxBytes: Int?) -> JSONValue {
             let limit = maxBytes.map { " At most \($0) bytes (413 beyond)." } ?? ""
@@ -248,16 +251,26 @@ extension OpenAPI {
                         the Content-Type says: anything else (an empty body too) is a 415.
                         """
                     ),
-                    "content": .object(
-                        Dictionary(
-                            uniqueKeysWithValues: [
-                                "application/octet-stream", "image/jpeg", "image/png", "application/pdf",
-                            ]
-                            .map { ($0, ["schema": ["type": "string", "format": "binary"]]) }
-                        )
-                    ),
+                    "content": Self.binary([
+                        "application/octet-stream", "image/jpeg", "image/png", "application/pdf",
+                    ]),
+                ]
+            case .file(let types, let description):
+                return [
+                    "required": true,
+                    "description": .string(description + limit),
+                    "content": Self.binary(types),
                 ]
             }
+        }
+
+        /// Raw bytes in any of `types`.
+        private static func binary(_ types: [String]) -> JSONValue {
+            .object(
+                Dictionary(
+                    uniqueKeysWithValues: types.map { ($0, ["schema": ["type": "string", "format": "binary"]]) }
+                )
+            )
         }
     }
 

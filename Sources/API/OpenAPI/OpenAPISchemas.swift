@@ -18,6 +18,7 @@ extension OpenAPI {
                 .merging(Self.administration) { first, _ in first }
                 .merging(Self.notifications) { first, _ in first }
                 .merging(Self.benefits) { first, _ in first }
+                .merging(Self.disbursement) { first, _ in first }
         }
 
         /// The schema of each business type's payload.
