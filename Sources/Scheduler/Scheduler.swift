@@ -65,6 +65,14 @@ public final class Scheduler: Sendable {
     ) -> PostgresConfiguration {
         var settings = database
         settings.applicationName = "shebao-scheduler"
+        // A server that vanished without closing the connection (a host gone, a cable cut) is
+        // noticed within about half a minute, instead of a read that waits for ever.
+        for (name, value) in [
+            ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
+            ("tcp_user_timeout", "30000"),
+        ] where !settings.parameters.contains(where: { $0.keyword == name }) {
+            settings.parameters.append(.init(name, value))
+        }
         settings.parameters.append(
             .init(
                 "options",

@@ -141,6 +141,8 @@ import Testing
                 Thread.detachNewThread {
                     usleep(delay)
                     victim.send(SIGKILL)
+                    // Dead before the round goes on, so that the round's end starts it anew.
+                    _ = victim.wait(timeout: .seconds(30))
                     if crashDatabase {
                         try? cluster.restart(immediate: true)
                     }
@@ -164,21 +166,32 @@ import Testing
                         ).map { try $0.decode(0, as: String.self) }
                     }) ?? []
                 let words = schedulersNow.map { String($0.standardError.suffix(1500)) }
-                return "tasks \(tasks); schedulers: \(words)"
+                let report =
+                    (try? fixture.database.withConnection { connection in
+                        try connection.query(
+                            """
+                            SELECT reason || ' ' || count(*) FROM shebao.run_exclusion WHERE run_id = $1 GROUP BY reason
+                            UNION ALL SELECT 'carried ' || count(*) FROM shebao.payment_attempt
+                            WHERE run_id = $1 AND carried_from IS NOT NULL
+                            """,
+                            [run]
+                        ).map { try $0.decode(0, as: String.self) }
+                    }) ?? []
+                return "tasks \(tasks); exclusions and carried \(report); schedulers: \(words)"
             }
             fault(at: 0)
-            #expect(fixture.waitForRun(run, "computed", timeout: .seconds(60)), "round \(round): \(state())")
+            #expect(fixture.waitForRun(run, "computed", timeout: .seconds(180)), "round \(round): \(state())")
             if stage == 0 { faultDone.wait() }
             try fixture.approveAndExport(run, approver: approver)
             fault(at: 1)
-            #expect(fixture.waitForRun(run, "exported", timeout: .seconds(60)), "round \(round): \(state())")
+            #expect(fixture.waitForRun(run, "exported", timeout: .seconds(180)), "round \(round): \(state())")
             if stage == 1 { faultDone.wait() }
             let answers = try fixture.bankAnswers(run)
             for answer in answers {
                 try fixture.uploadReturn(run, answer)
             }
             fault(at: 2)
-            #expect(fixture.waitForRun(run, "reconciled", timeout: .seconds(60)), "round \(round): \(state())")
+            #expect(fixture.waitForRun(run, "reconciled", timeout: .seconds(180)), "round \(round): \(state())")
             if stage == 2 { faultDone.wait() }
             // The killed scheduler comes back for the next round.
             for (index, process) in schedulers.enumerated() where process.wait(timeout: .zero) != nil {
@@ -191,7 +204,7 @@ import Testing
                 as: Int.self
             )
             // Each period pays the 5,000 pensioners, plus the failures carried from the last.
-            #expect(lines == 5_000 + (round == 1 ? 0 : 50), "round \(round)")
+            #expect(lines == 5_000 + (round == 1 ? 0 : 50), "round \(round): \(state())")
         }
     }
 }

@@ -18,6 +18,20 @@ struct NotificationTemplateTests {
         "application.approved": Self.decision.merging(["voucherNumber": "320100-20261204-0001"]) { $1 },
         "application.rejected": Self.decision.merging(["decision": "rejected", "reasons": "材料不全"]) { $1 },
         "application.returned": Self.decision.merging(["decision": "returned", "reasons": "请补充证明"]) { $1 },
+        // What the disbursement engine writes (`DisbursementEngine.describe`, the import's paid lines).
+        "disbursement.paid": [
+            "lineId": "9", "runId": "3", "period": "202612", "periodName": "2026年12月", "amount": "3000.00",
+            "cardTail": "3445", "kindName": "基本养老金", "kindNameEn": "basic pension",
+        ],
+        "disbursement.computed": Self.run,
+        "disbursement.failed": Self.run.merging([
+            "taskName": "计算", "taskNameEn": "computation", "error": "statement timeout",
+        ]) { $1 },
+    ]
+
+    static let run = [
+        "runId": "3", "period": "202612", "periodName": "2026年12月", "kindName": "基本养老金",
+        "kindNameEn": "basic pension", "lineCount": "1000", "total": "3000000.00",
     ]
 
     @Test func everyTemplateRendersFromThePayloadItsEventWritesInBothLanguages() throws {

@@ -42,11 +42,11 @@ struct RecurringJobTests {
                 (try $0.decode(0, as: String.self), try $0.decode(1, as: Int.self), try $0.decode(2, as: Int.self))
             }
         }
-        #expect(runs.map(\.0) == ["audit.anchor", "housekeeping"])
+        #expect(runs.map(\.0) == ["audit.anchor", "disbursement.schedule", "housekeeping"])
         #expect(runs.allSatisfy { $0.1 == 1 && $0.2 == 1 }, "\(runs)")
         let logged = [first, second].map { $0.standardError.components(separatedBy: "job ran").count - 1 }
-        #expect(logged.reduce(0, +) == 2, "\(logged)")
-        for kind in ["housekeeping", "audit.anchor"] {
+        #expect(logged.reduce(0, +) == 3, "\(logged)")
+        for kind in ["housekeeping", "audit.anchor", "disbursement.schedule"] {
             let claimed = try ports.map {
                 SchedulerFixture.value(
                     "shebao_scheduler_jobs_claimed_total{kind=\"\(kind)\"}",

@@ -196,28 +196,53 @@ struct ScopeFixture: Sendable {
         ),
         (
             "benefit",
-            "INSERT INTO shebao.benefit (office_id, person_id, scheme_code, kind, monthly_amount_fen, start_period, bank_card_number) VALUES ($1, $2, '110', 'basic_pension', 300000, 202601, '6222020200112233445') RETURNING id",
+            "INSERT INTO shebao.benefit (office_id, person_id, scheme_code, kind, monthly_amount_fen, start_period, bank_card_number, bank_code) VALUES ($1, $2, '110', 'basic_pension', 300000, 202601, '6222020200112233445', 'ICBC') RETURNING id",
             ["person"]
         ),
         (
             "disbursement_schedule",
-            "INSERT INTO shebao.disbursement_schedule (office_id, scheme_code, day_of_month) VALUES ($1, '110', 10) RETURNING id",
+            "INSERT INTO shebao.disbursement_schedule (office_id, benefit_kind, day_of_month) VALUES ($1, 'basic_pension', 10) RETURNING id",
             []
         ),
         (
             "disbursement_run",
-            "INSERT INTO shebao.disbursement_run (office_id, scheme_code, period, created_by) VALUES ($1, '110', 202601, $2) RETURNING id",
+            "INSERT INTO shebao.disbursement_run (office_id, benefit_kind, period, value_date, origin, created_by) VALUES ($1, 'basic_pension', 202601, '2026-01-15', 'api', $2) RETURNING id",
             ["operator"]
         ),
         (
-            "payment_line",
-            "INSERT INTO shebao.payment_line (office_id, run_id, benefit_id, person_id, period, amount_fen, bank_card_number) VALUES ($1, $2, $3, $4, 202601, 300000, '6222020200112233445') RETURNING id",
+            "disbursement_task",
+            "INSERT INTO shebao.disbursement_task (office_id, run_id, kind) VALUES ($1, $2, 'compute') RETURNING id",
+            ["disbursement_run"]
+        ),
+        (
+            "payment_obligation",
+            "INSERT INTO shebao.payment_obligation (office_id, benefit_id, person_id, benefit_kind, period, amount_fen) VALUES ($1, $2, $3, 'basic_pension', 202601, 300000) RETURNING id",
+            ["benefit", "person"]
+        ),
+        (
+            "payment_attempt",
+            "INSERT INTO shebao.payment_attempt (office_id, run_id, obligation_id, benefit_id, person_id, period, payee_name, bank_code, bank_card_number, amount_fen) VALUES ($1, $2, $3, $4, $5, 202601, '张三', 'ICBC', '6222020200112233445', 300000) RETURNING id",
+            ["disbursement_run", "payment_obligation", "benefit", "person"]
+        ),
+        (
+            "run_exclusion",
+            "INSERT INTO shebao.run_exclusion (office_id, run_id, benefit_id, person_id, reason, amount_fen) VALUES ($1, $2, $3, $4, 'suspended', 0) RETURNING benefit_id",
             ["disbursement_run", "benefit", "person"]
         ),
         (
+            "bank_batch",
+            "INSERT INTO shebao.bank_batch (office_id, run_id, batch_index, batch_number, bank_code, file_format, first_attempt_id, last_attempt_id, line_count, total_fen) VALUES ($1, $2, 0, 'SB' || lpad($3::text, 13, '0'), 'ICBC', 'fixed', 1, 1, 1, 300000) RETURNING id",
+            ["disbursement_run", "#number"]
+        ),
+        (
             "bank_file",
-            "INSERT INTO shebao.bank_file (office_id, run_id, kind, file_name, content, sha256) VALUES ($1, $2, 'payment', 'pay.txt', 'x', sha256('x')) RETURNING id",
-            ["disbursement_run"]
+            "INSERT INTO shebao.bank_file (office_id, run_id, batch_id, kind, file_format, file_name, content, sha256, line_count, total_fen) VALUES ($1, $2, $3, 'payment', 'fixed', 'pay.txt', 'x', sha256('x'), 1, 300000) RETURNING id",
+            ["disbursement_run", "bank_batch"]
+        ),
+        (
+            "return_line",
+            "INSERT INTO shebao.return_line (office_id, file_id, run_id, line_number, reference, paid, outcome) VALUES ($1, $2, $3, 1, 'P000000000001', true, 'duplicate') RETURNING file_id",
+            ["bank_file", "disbursement_run"]
         ),
         (
             "notification_outbox",
@@ -244,7 +269,7 @@ struct ScopeFixture: Sendable {
     /// Tables whose rows an insured person sees (their own): those with a person column.
     static let personReadable: Set<String> = [
         "session", "person", "person_document", "enrolment", "base_declaration", "contribution_due",
-        "personal_account_entry", "application", "voucher", "benefit", "payment_line",
+        "personal_account_entry", "application", "voucher", "benefit", "payment_obligation", "payment_attempt",
         "inbox_message", "person_transfer",
     ]
 
@@ -252,6 +277,8 @@ struct ScopeFixture: Sendable {
     static func keyColumn(_ table: String) -> String {
         switch table {
         case "voucher_sequence": "office_id"
+        case "run_exclusion": "benefit_id"
+        case "return_line": "file_id"
         case "person_credential": "person_id"
         default: "id"
         }

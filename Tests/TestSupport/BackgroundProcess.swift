@@ -60,18 +60,23 @@ public final class BackgroundProcess: @unchecked Sendable {
 
     /// Waits for it to exit, up to `timeout`.
     ///
+    /// Looks at least once, so that a zero timeout asks whether it has exited.
+    ///
     /// - Returns: its exit status, or nil if it still runs.
     @discardableResult
     public func wait(timeout: Duration) -> Int32? {
+        if let status = self.exitStatus {
+            return status
+        }
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        repeat {
             var status: Int32 = 0
             if waitpid(self.pid, &status, WNOHANG) == self.pid {
                 self.exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
                 return self.exitStatus
             }
             usleep(20_000)
-        }
+        } while ContinuousClock.now < deadline
         return nil
     }
 

@@ -53,9 +53,10 @@ public enum DisbursementInvariants {
             (
                 "paid lines without exactly one notification",
                 """
-                SELECT count(*) FROM shebao.payment_attempt a WHERE a.status = 'paid' AND (
-                    SELECT count(*) FROM shebao.notification_outbox o
-                    WHERE o.template = 'disbursement.paid' AND o.payload->>'lineId' = a.id::text) <> 1
+                SELECT count(*) FROM shebao.payment_attempt a
+                LEFT JOIN (SELECT (o.payload->>'lineId')::bigint AS line, count(*) AS n FROM shebao.notification_outbox o
+                    WHERE o.template = 'disbursement.paid' GROUP BY 1) t ON t.line = a.id
+                WHERE a.status = 'paid' AND coalesce(t.n, 0) <> 1
                 """
             ),
             (
@@ -63,7 +64,7 @@ public enum DisbursementInvariants {
                 """
                 SELECT count(*) FROM shebao.notification_outbox o WHERE o.template = 'disbursement.paid'
                 AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt a
-                    WHERE a.id::text = o.payload->>'lineId' AND a.status = 'paid')
+                    WHERE a.id = (o.payload->>'lineId')::bigint AND a.status = 'paid')
                 """
             ),
             (
