@@ -33,7 +33,7 @@ extension DisbursementEngine {
                     task,
                     stage: "carried",
                     checkpoint: 0,
-                    done: try self.done(task, on: connection),
+                    done: touched.done,
                     on: connection
                 )
                 return .more("compute.payees_done")
@@ -47,7 +47,7 @@ extension DisbursementEngine {
                 task,
                 stage: "payees",
                 checkpoint: upTo,
-                done: try self.done(task, on: connection) + count,
+                done: touched.done + count,
                 on: connection
             )
             return .more("compute.page.\(page + 1)")
@@ -61,7 +61,7 @@ extension DisbursementEngine {
                     task,
                     stage: "totals",
                     checkpoint: 0,
-                    done: try self.done(task, on: connection),
+                    done: touched.done,
                     on: connection
                 )
                 return .more("compute.carried_done")
@@ -71,7 +71,7 @@ extension DisbursementEngine {
                 task,
                 stage: "carried",
                 checkpoint: upTo,
-                done: try self.done(task, on: connection),
+                done: touched.done,
                 on: connection
             )
             return .more("compute.carried.\(page + 1)")
@@ -87,15 +87,9 @@ extension DisbursementEngine {
             throw DisbursementRuns.corrupt
         }
     }
-
-    private func done(_ task: ClaimedDisbursementTask, on connection: PostgresConnection) throws -> Int64 {
-        try connection.query(ComputeStatements.done, [task.id]).single().decode(0, as: Int64.self)
-    }
 }
 
 enum ComputeStatements {
-    static let done = PreparedStatement("SELECT done FROM shebao.disbursement_task WHERE id = $1::bigint")
-
     // The next page of the office's benefits of the kind after the checkpoint: its last id and
     // its size (NULL, 0 when none is left).
     static let nextBenefits = PreparedStatement(

@@ -160,6 +160,8 @@ public struct DisbursementEngine: Sendable {
         var kind: DisbursementTask.Kind
         var stage: String
         var checkpoint: Int64
+        /// Units done so far (the progress the next page adds to).
+        var done: Int64
         var runID: Int64
         var returnFileID: Int64?
         var run: DisbursementRun
@@ -208,6 +210,7 @@ public struct DisbursementEngine: Sendable {
             kind: kind,
             stage: try row.decode("stage", as: String?.self) ?? "",
             checkpoint: try row.decode("checkpoint", as: Int64.self),
+            done: try row.decode("done", as: Int64.self),
             runID: runID,
             returnFileID: try row.decode("return_file_id", as: Int64?.self),
             run: try DisbursementRuns.run(runRow)
@@ -307,7 +310,7 @@ enum EngineStatements {
         """
         UPDATE shebao.disbursement_task t SET lease_expires_at = now() + $4::interval, progress_at = now() \
         WHERE t.id = $1::bigint AND t.lease_epoch = $2::bigint AND t.lease_holder = $3::text AND t.status = 'pending' \
-        RETURNING t.kind, t.stage, t.checkpoint, t.run_id, t.return_file_id
+        RETURNING t.kind, t.stage, t.checkpoint, t.done, t.run_id, t.return_file_id
         """
     )
     static let advance = PreparedStatement(
