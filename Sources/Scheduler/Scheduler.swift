@@ -27,8 +27,9 @@ public final class Scheduler: Sendable {
     private let jobs: [any RecurringJob]
     private let logger: Logger
     private let signal = WakeSignal()
-    /// The disbursement thread's: woken by the same notifications, stopped with the loop.
-    private let disbursementSignal = WakeSignal()
+    /// The disbursement threads', one each: woken by the same notifications, stopped with the
+    /// loop.
+    private let disbursementSignals: [WakeSignal]
     private let listenerDone = DispatchSemaphore(value: 0)
     private let disbursementDone = DispatchSemaphore(value: 0)
 
@@ -54,6 +55,7 @@ public final class Scheduler: Sendable {
         self.channels = channels
         self.jobs = jobs
         self.logger = logger
+        self.disbursementSignals = (0..<max(1, configuration.disbursementThreads)).map { _ in WakeSignal() }
     }
 
     /// The scheduler's sessions: bounded statements and idle transactions (SCHEDULER.md
@@ -86,7 +88,7 @@ public final class Scheduler: Sendable {
     /// Asks the scheduler to stop: the batch in hand is finished, then ``run()`` returns.
     public func stop() {
         self.signal.stop()
-        self.disbursementSignal.stop()
+        for signal in self.disbursementSignals { signal.stop() }
     }
 
     /// Runs until ``stop()``.
@@ -97,7 +99,10 @@ public final class Scheduler: Sendable {
     public func run() throws {
         let client = PostgresClient(
             configuration: self.database,
-            pool: .init(maximumConnections: max(1, self.configuration.connections) + 1, acquireTimeout: .seconds(10))
+            pool: .init(
+                maximumConnections: max(1, self.configuration.connections) + self.disbursementSignals.count,
+                acquireTimeout: .seconds(10)
+            )
         )
         defer { client.close() }
         try Self.checkRole(client)
@@ -126,20 +131,25 @@ public final class Scheduler: Sendable {
         }
         listenerThread.name = "shebao-scheduler-listener"
         listenerThread.start()
-        let disbursement = DisbursementWorker(
-            store: store,
-            configuration: self.configuration,
-            metrics: self.metrics,
-            logger: self.logger,
-            failPoints: failPoints,
-            isStopping: { [signal = self.disbursementSignal] in signal.isStopping }
-        )
-        let disbursementThread = Thread { [self] in
-            self.disburse(disbursement)
-            self.disbursementDone.signal()
+        // Each disbursement thread claims a task of its own (runs of different offices, or the
+        // compute of one run beside the import of another): the database does the work, and
+        // its cores are used side by side.
+        for (index, signal) in self.disbursementSignals.enumerated() {
+            let worker = DisbursementWorker(
+                store: store,
+                configuration: self.configuration,
+                metrics: self.metrics,
+                logger: self.logger,
+                failPoints: failPoints,
+                isStopping: { signal.isStopping }
+            )
+            let thread = Thread { [self] in
+                self.disburse(worker, signal: signal)
+                self.disbursementDone.signal()
+            }
+            thread.name = "shebao-scheduler-disbursement-\(index + 1)"
+            thread.start()
         }
-        disbursementThread.name = "shebao-scheduler-disbursement"
-        disbursementThread.start()
         self.logger.info(
             "scheduler started",
             metadata: [
@@ -151,9 +161,10 @@ public final class Scheduler: Sendable {
         // The listener looks at the stop flag at least once a second; the disbursement thread
         // at every page.
         _ = self.listenerDone.wait(timeout: .now() + 5)
-        _ = self.disbursementDone.wait(
-            timeout: .now() + .seconds(Int(self.configuration.statementTimeout.components.seconds) + 5)
-        )
+        let deadline = DispatchTime.now() + .seconds(Int(self.configuration.statementTimeout.components.seconds) + 5)
+        for _ in self.disbursementSignals {
+            _ = self.disbursementDone.wait(timeout: deadline)
+        }
         self.logger.info("scheduler stopped")
     }
 
@@ -191,9 +202,9 @@ public final class Scheduler: Sendable {
 
     /// The disbursement thread: work tasks while there are any, then sleep until woken or the
     /// poll interval passes.
-    private func disburse(_ worker: DisbursementWorker) {
+    private func disburse(_ worker: DisbursementWorker, signal: WakeSignal) {
         var failures = 0
-        while !self.disbursementSignal.isStopping {
+        while !signal.isStopping {
             var sleep = self.configuration.pollInterval
             do {
                 if try worker.runOnce() {
@@ -209,8 +220,8 @@ public final class Scheduler: Sendable {
                 )
                 sleep = min(self.configuration.pollInterval, .milliseconds(100 << min(failures, 6)))
             }
-            if self.disbursementSignal.isStopping { break }
-            _ = self.disbursementSignal.sleep(timeout: sleep)
+            if signal.isStopping { break }
+            _ = signal.sleep(timeout: sleep)
         }
     }
 
@@ -231,11 +242,11 @@ public final class Scheduler: Sendable {
                 self.logger.info("listening", metadata: ["channel": "\(Self.channel)"])
                 failures = 0
                 self.signal.wake()
-                self.disbursementSignal.wake()
+                for signal in self.disbursementSignals { signal.wake() }
                 while !self.signal.isStopping {
                     if !(try opened.wait(timeout: .seconds(1))).isEmpty {
                         self.signal.wake()
-                        self.disbursementSignal.wake()
+                        for signal in self.disbursementSignals { signal.wake() }
                     }
                 }
             } catch {

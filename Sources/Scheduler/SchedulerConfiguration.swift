@@ -34,9 +34,11 @@ public struct SchedulerConfiguration: Sendable {
     public var statementTimeout: Duration = .seconds(30)
     /// `idle_in_transaction_session_timeout` of the scheduler's sessions.
     public var idleInTransactionTimeout: Duration = .seconds(60)
-    /// Database connections for the job loop (the listener has one of its own, and so has the
+    /// Database connections for the job loop (the listener has one of its own, and so has each
     /// disbursement thread).
     public var connections = 2
+    /// Threads working disbursement tasks side by side, each on a task of its own.
+    public var disbursementThreads = 2
     /// Benefits or return-file lines per transaction of a disbursement task.
     public var disbursementPageSize = 10_000
     /// Claims of a disbursement task before it is failed for an administrator to re-drive.

@@ -106,6 +106,9 @@ struct SchedulerCommand: ParsableCommand {
     @Option(help: "Claims of a disbursement task before it fails and waits for an administrator to re-drive it.")
     var disbursementAttempts = 5
 
+    @Option(help: "Threads working disbursement tasks side by side (runs of different offices), one task each.")
+    var disbursementThreads = 2
+
     @Option(help: "statement_timeout of the scheduler's sessions, in seconds.")
     var statementTimeout: Double = 30
 
@@ -187,11 +190,16 @@ struct SchedulerCommand: ParsableCommand {
         configuration.pollInterval = .seconds(self.pollInterval)
         configuration.leaseDuration = .seconds(self.leaseDuration)
         configuration.batchSize = self.batchSize
-        guard (1...100_000).contains(self.disbursementPageSize), self.disbursementAttempts >= 1 else {
-            throw ValidationError("--disbursement-page-size must be 1 to 100000 and --disbursement-attempts at least 1")
+        guard (1...100_000).contains(self.disbursementPageSize), self.disbursementAttempts >= 1,
+            (1...16).contains(self.disbursementThreads)
+        else {
+            throw ValidationError(
+                "--disbursement-page-size must be 1 to 100000, --disbursement-attempts at least 1 and --disbursement-threads 1 to 16"
+            )
         }
         configuration.disbursementPageSize = self.disbursementPageSize
         configuration.disbursementAttempts = self.disbursementAttempts
+        configuration.disbursementThreads = self.disbursementThreads
         configuration.retry = RetryPolicy(
             maxAttempts: self.maxAttempts,
             baseDelay: .seconds(max(0, self.retryDelay)),

@@ -38,9 +38,8 @@ import Testing
                             firstInserted.wait()
                             secondSent.signal()
                         }
-                        let rows = try connection.query(ComputeStatements.obligations, range).affectedRows
-                        let lines = try connection.query(ComputeStatements.attempts, range + [run.id]).affectedRows
-                        inserted.withLock { $0.append(rows + lines) }
+                        let lines = try connection.query(ComputeStatements.payees, range + [run.id]).count
+                        inserted.withLock { $0.append(lines) }
                         if index == 0 {
                             firstInserted.signal()
                             secondSent.wait()
@@ -55,8 +54,14 @@ import Testing
         }
         done.wait()
         #expect(errors.withLock { $0 }.isEmpty)
-        // Five obligations and five lines in all, by whichever got there first.
-        #expect(inserted.withLock { $0 }.sorted() == [0, 10])
+        // Five lines in all, by whichever got there first; the second, which waited on the
+        // obligations' key, finds the first's obligations and lines and adds nothing.
+        #expect(inserted.withLock { $0 }.sorted() == [0, 5])
+        let lines = try scope.base.sql(
+            "SELECT count(*) FROM shebao.payment_attempt WHERE run_id = $1",
+            [run.id]
+        ).single().decode(0, as: Int.self)
+        #expect(lines == 5)
         let obligations = try scope.base.sql(
             "SELECT count(*) FROM shebao.payment_obligation WHERE period = 202611"
         ).single().decode(0, as: Int.self)

@@ -39,10 +39,9 @@ extension DisbursementEngine {
                 return .more("compute.payees_done")
             }
             let count = try bounds.decode(1, as: Int64.self)
-            let range: [any PostgresEncodable & Sendable] = [office, kind, touched.checkpoint, upTo, period]
-            try connection.query(ComputeStatements.obligations, range)
-            try connection.query(ComputeStatements.attempts, range + [run.id])
-            try connection.query(ComputeStatements.exclusions, range + [run.id])
+            let range: [any PostgresEncodable & Sendable] = [office, kind, touched.checkpoint, upTo, period, run.id]
+            let lined = try connection.query(ComputeStatements.payees, range).map { try $0.decode(0, as: Int64.self) }
+            try connection.query(ComputeStatements.exclusions, range + [SQLArray.integers(lined)])
             try self.advance(
                 task,
                 stage: "payees",
@@ -99,43 +98,43 @@ enum ComputeStatements {
         """
     )
 
+    // One page of payees: what each payable benefit of the page is owed for the period (an
+    // obligation that exists already keeps its amount once an attempt of it was made; one
+    // whose attempts were all cancelled takes the benefit's amount now), and a line for every
+    // obligation without a live or paid attempt (the live-attempt index refuses the others),
+    // with the payee frozen as they are now, in benefit order. Returns the benefits lined.
+    //
+    // An obligation that exists already is "updated" to what it keeps, so that the insert
+    // returns it even when another transaction made it after this statement's snapshot: the
+    // two statements' parts meet only through what the inserts return, and the plan does not
+    // depend on what the planner believes of the tables' sizes, which grow by the page.
+    static let payees = PreparedStatement(
+        """
+        WITH page AS (SELECT b.id, b.office_id, b.person_id, b.kind, b.monthly_amount_fen, b.bank_code, \
+        b.bank_card_number FROM shebao.benefit b WHERE \(payable)), \
+        made AS (INSERT INTO shebao.payment_obligation AS o (office_id, benefit_id, person_id, benefit_kind, period, \
+        amount_fen) SELECT g.office_id, g.id, g.person_id, g.kind, $5::integer, g.monthly_amount_fen FROM page g \
+        ORDER BY g.id ON CONFLICT (benefit_id, period) DO UPDATE SET amount_fen = CASE \
+        WHEN o.amount_fen = excluded.amount_fen THEN o.amount_fen \
+        WHEN EXISTS (SELECT 1 FROM shebao.payment_attempt a WHERE a.obligation_id = o.id AND a.status <> 'cancelled') \
+        THEN o.amount_fen ELSE excluded.amount_fen END RETURNING o.id, o.benefit_id, o.amount_fen) \
+        INSERT INTO shebao.payment_attempt (office_id, run_id, obligation_id, benefit_id, person_id, period, \
+        payee_name, bank_code, bank_card_number, amount_fen) \
+        SELECT g.office_id, $6::bigint, m.id, g.id, g.person_id, $5::integer, p.name, g.bank_code, g.bank_card_number, \
+        m.amount_fen FROM made m JOIN page g ON g.id = m.benefit_id JOIN shebao.person p ON p.id = g.person_id \
+        ORDER BY g.id ON CONFLICT DO NOTHING RETURNING benefit_id
+        """
+    )
+
     static let payable = """
         b.office_id = $1::bigint AND b.kind = $2::text AND b.id > $3::bigint AND b.id <= $4::bigint \
         AND b.status = 'active' AND b.start_period <= $5::integer \
         AND (b.end_period IS NULL OR b.end_period >= $5::integer) AND b.monthly_amount_fen > 0
         """
 
-    // What each payable benefit of the page is owed for the period. An obligation that exists
-    // already keeps its amount once an attempt of it was made; one whose attempts were all
-    // cancelled takes the benefit's amount now.
-    static let obligations = PreparedStatement(
-        """
-        INSERT INTO shebao.payment_obligation AS o (office_id, benefit_id, person_id, benefit_kind, period, amount_fen) \
-        SELECT b.office_id, b.id, b.person_id, b.kind, $5::integer, b.monthly_amount_fen FROM shebao.benefit b \
-        WHERE \(payable) \
-        ON CONFLICT (benefit_id, period) DO UPDATE SET amount_fen = excluded.amount_fen \
-        WHERE o.amount_fen <> excluded.amount_fen AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt a \
-        WHERE a.obligation_id = o.id AND a.status <> 'cancelled')
-        """
-    )
-
-    // A line for every obligation of the page that has no live or paid attempt, with the payee
-    // frozen as they are now; in benefit order, so the run's lines follow it.
-    static let attempts = PreparedStatement(
-        """
-        INSERT INTO shebao.payment_attempt (office_id, run_id, obligation_id, benefit_id, person_id, period, \
-        payee_name, bank_code, bank_card_number, amount_fen) \
-        SELECT b.office_id, $6::bigint, o.id, b.id, b.person_id, o.period, p.name, b.bank_code, b.bank_card_number, \
-        o.amount_fen FROM shebao.benefit b \
-        JOIN shebao.payment_obligation o ON o.benefit_id = b.id AND o.period = $5::integer \
-        JOIN shebao.person p ON p.id = b.person_id \
-        WHERE \(payable) AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt a \
-        WHERE a.obligation_id = o.id AND a.status IN ('pending', 'paid')) \
-        ORDER BY b.id ON CONFLICT DO NOTHING
-        """
-    )
-
-    // Every benefit of the page without a line in the run, with the reason.
+    // Every benefit of the page without a line in the run, with the reason: those the page's
+    // insert did not line ($7, met in a hashed NOT IN), less any lined in the run already (by
+    // another transaction, or a page done before); each of the few left looked up by index.
     static let exclusions = PreparedStatement(
         """
         INSERT INTO shebao.run_exclusion (run_id, benefit_id, office_id, person_id, reason, amount_fen) \
@@ -144,12 +143,13 @@ enum ComputeStatements {
         WHEN b.status = 'ended' OR b.end_period < $5::integer THEN 'ended' \
         WHEN b.start_period > $5::integer THEN 'not_started' \
         WHEN b.monthly_amount_fen = 0 THEN 'zero_amount' \
-        WHEN EXISTS (SELECT 1 FROM shebao.payment_attempt a WHERE a.obligation_id = o.id AND a.status = 'paid') \
-        THEN 'already_paid' ELSE 'in_another_run' END, b.monthly_amount_fen \
-        FROM shebao.benefit b \
-        LEFT JOIN shebao.payment_obligation o ON o.benefit_id = b.id AND o.period = $5::integer \
+        WHEN x.paid THEN 'already_paid' ELSE 'in_another_run' END, b.monthly_amount_fen \
+        FROM shebao.benefit b LEFT JOIN LATERAL (SELECT bool_or(a.status = 'paid') AS paid, \
+        bool_or(a.run_id = $6::bigint) AS here FROM shebao.payment_obligation o \
+        JOIN shebao.payment_attempt a ON a.obligation_id = o.id AND a.status IN ('pending', 'paid') \
+        WHERE o.benefit_id = b.id AND o.period = $5::integer OFFSET 0) x ON true \
         WHERE b.office_id = $1::bigint AND b.kind = $2::text AND b.id > $3::bigint AND b.id <= $4::bigint \
-        AND NOT EXISTS (SELECT 1 FROM shebao.payment_attempt a WHERE a.run_id = $6::bigint AND a.obligation_id = o.id) \
+        AND b.id NOT IN (SELECT unnest($7::bigint[])) AND x.here IS NOT TRUE \
         ON CONFLICT DO NOTHING
         """
     )

@@ -30,6 +30,13 @@ extension DisbursementEngine {
                 )
             }
             try connection.query(FileStatements.insertBatches, [run.id, run.officeID])
+            // Every line of the run is in a batch: a line whose bank is not known would be in none.
+            let batched = try connection.query(FileStatements.batchTotals, [run.id]).single()
+            guard try batched.decode(0, as: Int.self) == run.lineCount,
+                try batched.decode(1, as: Int64.self) == run.totalFen
+            else {
+                throw DisbursementRuns.corrupt
+            }
             try self.advance(task, stage: "files", checkpoint: 0, done: 0, total: Int64(count), on: connection)
             return .more("export.batches")
         case "files":
@@ -248,6 +255,12 @@ enum FileStatements {
         ON CONFLICT (run_id, batch_index) DO NOTHING
         """
     )
+    static let batchTotals = PreparedStatement(
+        """
+        SELECT coalesce(sum(line_count), 0)::bigint, coalesce(sum(total_fen), 0)::bigint FROM shebao.bank_batch \
+        WHERE run_id = $1::bigint
+        """
+    )
     static let nextBatch = PreparedStatement(
         """
         SELECT b.id, b.batch_index, b.batch_number, b.bank_code, b.file_format, b.first_attempt_id, b.last_attempt_id, \
@@ -296,6 +309,12 @@ enum FileStatements {
     // One page of a return file's lines: each recorded once by (file, line); a line applies when
     // it names a pending line of the run with its amount (where it gives one) and is the page's
     // first for that line; the paid lines' payees are told in the same statement.
+    //
+    // The plan must not depend on what the planner believes of the tables' sizes, which grow by
+    // the page: each line finds its attempt by id (`OFFSET 0` keeps it a look-up), the lines
+    // recorded before are one range of the file's key met in a hashed NOT IN, and the attempts
+    // settle by id from one row holding the page's decisions (a key-sorted JSON object), never
+    // by a join the planner might turn into a loop over the run.
     static let applyLines = PreparedStatement(
         """
         WITH input AS (SELECT * FROM unnest($3::integer[], $4::text[], $5::bigint[], $6::bigint[], $7::boolean[], \
@@ -303,9 +322,10 @@ enum FileStatements {
         fresh AS (SELECT l.*, a.id AS aid, a.status AS astatus, a.amount_fen AS aamount, \
         row_number() OVER (PARTITION BY a.id ORDER BY l.line_number) AS nth, \
         first_value(l.paid) OVER (PARTITION BY a.id ORDER BY l.line_number) AS first_paid \
-        FROM input l LEFT JOIN shebao.payment_attempt a ON a.id = l.attempt_id AND a.run_id = $2::bigint \
-        WHERE NOT EXISTS (SELECT 1 FROM shebao.return_line r WHERE r.file_id = $1::bigint \
-        AND r.line_number = l.line_number)), \
+        FROM input l LEFT JOIN LATERAL (SELECT x.id, x.status, x.amount_fen FROM shebao.payment_attempt x \
+        WHERE x.id = l.attempt_id AND x.run_id = $2::bigint OFFSET 0) a ON true \
+        WHERE l.line_number NOT IN (SELECT r.line_number FROM shebao.return_line r WHERE r.file_id = $1::bigint \
+        AND r.line_number BETWEEN (SELECT min(i.line_number) FROM input i) AND (SELECT max(i.line_number) FROM input i))), \
         classified AS (SELECT f.*, CASE \
         WHEN f.aid IS NULL THEN 'unknown_reference' \
         WHEN f.amount_fen IS NOT NULL AND f.amount_fen <> f.aamount THEN 'amount_mismatch' \
@@ -314,9 +334,13 @@ enum FileStatements {
         ELSE 'conflicting_answer' END AS quarantine_reason FROM fresh f), \
         outcomes AS (SELECT c.*, CASE WHEN c.quarantine_reason IS NOT NULL THEN 'quarantined' \
         WHEN c.astatus = 'pending' AND c.nth = 1 THEN 'applied' ELSE 'duplicate' END AS outcome FROM classified c), \
-        settled AS (UPDATE shebao.payment_attempt a SET status = CASE WHEN o.paid THEN 'paid' ELSE 'failed' END, \
-        failure_code = CASE WHEN o.paid THEN NULL ELSE o.reason_code END, settled_at = now(), return_file_id = $1::bigint \
-        FROM outcomes o WHERE o.outcome = 'applied' AND a.id = o.aid AND a.status = 'pending' \
+        decided AS (SELECT array_agg(o.aid) AS ids, \
+        jsonb_object_agg(o.aid::text, CASE WHEN o.paid THEN '' ELSE o.reason_code END) AS codes \
+        FROM outcomes o WHERE o.outcome = 'applied'), \
+        settled AS (UPDATE shebao.payment_attempt a \
+        SET status = CASE WHEN d.codes ->> a.id::text = '' THEN 'paid' ELSE 'failed' END, \
+        failure_code = nullif(d.codes ->> a.id::text, ''), settled_at = now(), return_file_id = $1::bigint \
+        FROM decided d WHERE a.id = ANY (d.ids) AND a.settled_at IS NULL \
         RETURNING a.id, a.status, a.office_id, a.person_id, a.amount_fen, a.period, a.bank_card_number), \
         recorded AS (INSERT INTO shebao.return_line (file_id, line_number, office_id, run_id, reference, amount_fen, paid, \
         reason_code, attempt_id, outcome, quarantine_reason) \
