@@ -4,10 +4,10 @@ internal import Logging
 internal import Postgres
 internal import Store
 
-/// The scheduler's disbursement thread: claims one task at a time (compute, export, import),
+/// One of the scheduler's disbursement threads: claims one task at a time (compute, export, import),
 /// across offices, and works it page by page through ``DisbursementEngine`` until it is done,
 /// its lease is lost, or the scheduler stops (the lease is then given back at a page boundary).
-/// A run's work is long (a million lines take tens of seconds), so it has a thread of its own
+/// A run's work is long (a million lines take tens of seconds), so it has threads of its own
 /// beside the outbox's delivery. It holds no mutable state.
 final class DisbursementWorker: Sendable {
     private let store: Store
